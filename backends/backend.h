@@ -1,0 +1,102 @@
+/* backends/backend.h — the one interface between the harness and every backend.
+ *
+ * A backend is a directory backends/<name>/ with its own CMakeLists.txt that builds a static library
+ * rb_backend_<name> defining `const rb_backend rb_backend_<name>;`, plus its name in the RB_BACKENDS list of
+ * backends/CMakeLists.txt (the registration line). The harness includes only this header and registry.h.
+ *
+ * Life cycle for one job:  probe (once per process) -> prepare -> run (x N) -> report -> release.
+ *  - RB_MEASURED backends: the harness times `run` (wall clock), or uses *device_ms when the backend sets it
+ *    (e.g. CUDA events). Warm-up first, then repetitions until --reps and --min-time are both met.
+ *  - RB_SIMULATED / RB_MODELED backends: `run` executes the problem functionally in the platform's numerics
+ *    (its output is checked against the fp32 reference); latency comes from `report`.
+ */
+#ifndef RB_BACKEND_H
+#define RB_BACKEND_H
+
+#include <stddef.h>
+#include "problem.h"
+
+typedef enum { RB_MEASURED = 0, RB_SIMULATED = 1, RB_MODELED = 2 } rb_kind;
+
+/* Where a figure comes from. Stored as text in the results file. */
+typedef enum {
+    RB_SRC_UNAVAILABLE = 0,
+    RB_SRC_MEASURED,
+    RB_SRC_SIMULATED,
+    RB_SRC_MODELED,
+    RB_SRC_DATASHEET
+} rb_source;
+
+const char *rb_source_name(rb_source s); /* "unavailable", "measured", ... */
+const char *rb_kind_name(rb_kind k);     /* "measured", "simulated", "modeled" */
+
+#define RB_MSG_MAX 256
+typedef struct rb_status {
+    char msg[RB_MSG_MAX]; /* why something failed / is unavailable; empty when fine */
+} rb_status;
+
+/* printf into st->msg; always returns -1 so backends can `return rb_fail(st, "...", ...);` */
+int rb_fail(rb_status *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Backend options: the "<backend>.key=value" pairs given with --backend-opt, prefix stripped. */
+#define RB_OPT_MAX 16
+#define RB_OPT_KEY_MAX 32
+#define RB_OPT_VAL_MAX 224
+typedef struct rb_options {
+    int n;
+    char key[RB_OPT_MAX][RB_OPT_KEY_MAX];
+    char val[RB_OPT_MAX][RB_OPT_VAL_MAX];
+} rb_options;
+/* Value for key, or NULL. */
+const char *rb_opt_get(const rb_options *o, const char *key);
+
+/* Extras: backend-specific key/value facts stored with the row (e.g. "hu" -> "4"). */
+#define RB_EXTRA_MAX 32
+#define RB_EXTRA_KEY_MAX 32
+#define RB_EXTRA_VAL_MAX 96
+
+typedef struct rb_metrics {
+    /* latency for simulated/modeled backends (ms for one whole-sequence inference); ignored for measured */
+    double latency_ms;
+    rb_source latency_source;
+    double energy_j; /* per inference */
+    rb_source energy_source;
+    double power_w; /* average while serving */
+    rb_source power_source;
+    double area_mm2;
+    rb_source area_source;
+    double peak_gflops; /* platform peak used for utilisation (in the backend's precision) */
+    rb_source peak_source;
+    char device[128]; /* e.g. "Intel Xeon ... (2 threads)", "Plasticine 24x24 @1GHz" */
+    int n_extras;
+    char extra_key[RB_EXTRA_MAX][RB_EXTRA_KEY_MAX];
+    char extra_val[RB_EXTRA_MAX][RB_EXTRA_VAL_MAX];
+} rb_metrics;
+
+/* Zero a metrics record: every source unavailable, numbers NaN, no extras. */
+void rb_metrics_init(rb_metrics *m);
+/* Add an extra (printf-style value). Returns 0, or -1 when full. */
+int rb_metrics_extra(rb_metrics *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+typedef struct rb_backend {
+    const char *name;    /* "cpu-blas", "cublas", "cudnn", "spatial", "brainwave" */
+    const char *summary; /* one line for `rnnbench list` */
+    rb_kind kind;
+    /* Can this process run me? 0 = yes; -1 = no, reason in why. Called once per process. */
+    int (*probe)(rb_status *why);
+    /* Build per-job state: upload/quantise weights, plan the mapping, ... 0 or -1 with reason. */
+    int (*prepare)(const rb_problem *p, const rb_weights *w, const rb_options *opt, void **state,
+                   rb_status *st);
+    /* One whole-sequence inference: x [T][B][I] -> y [T][B][H]. If device_ms is set to >= 0 the harness
+     * uses it as the timing sample instead of the wall clock. 0 or -1 with reason. */
+    int (*run)(void *state, const float *x, float *y, double *device_ms, rb_status *st);
+    /* Fill metrics (m is initialised by the harness). Measured backends may run extra inferences here
+     * (e.g. an energy window). 0 or -1 with reason. */
+    int (*report)(void *state, const float *x, rb_metrics *m, rb_status *st);
+    void (*release)(void *state);
+    /* Optional: write the backend's configuration (e.g. the architecture file used) as key/value pairs
+     * for /backends/<name>. May be NULL. Returns the number of pairs written (<= max). */
+    int (*config)(const rb_options *opt, char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX], int max);
+} rb_backend;
+
+#endif
