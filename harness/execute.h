@@ -1,0 +1,27 @@
+/* harness/execute.h — runs one job on this process: prepare, verify against the fp32 reference, time or ask the
+ * backend for its figures, fill the record. Knows nothing about MPI or HDF5. */
+#ifndef RB_EXECUTE_H
+#define RB_EXECUTE_H
+
+#include <stddef.h>
+#include "job.h"
+#include "record.h"
+#include "timing.h"
+
+typedef struct rb_exec_config {
+    rb_timing_policy timing;
+    double job_timeout_s; /* 0 = none; a measured job whose timing loop passes it stops with status "timeout" */
+    const char *host;     /* recorded in the row */
+    int rank;             /* recorded in the row */
+} rb_exec_config;
+
+/* Runs the job and fills *rec (always: status ok/failed/unavailable/timeout with a message). *samples gets the
+ * malloc'd latency samples in ms (NULL/0 for simulated/modeled). Returns 0 when the record is complete (whatever the
+ * status), -1 only on allocation failure of the harness itself. The backend is probed once per process. */
+int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec, double **samples,
+                   size_t *nsamples);
+
+/* Drops the cached reference output (kept between consecutive jobs on the same problem and seed). */
+void rb_execute_clear_cache(void);
+
+#endif

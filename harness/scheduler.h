@@ -1,0 +1,30 @@
+/* harness/scheduler.h — runs a campaign of jobs over the MPI ranks (or in this process alone) and streams the
+ * records to the store on rank 0. */
+#ifndef RB_SCHEDULER_H
+#define RB_SCHEDULER_H
+
+#include <stddef.h>
+#include "execute.h"
+#include "job.h"
+#include "store.h"
+
+typedef struct rb_campaign {
+    const rb_job *jobs;  /* the full job list, identical on every rank (built from the same command line) */
+    size_t n;
+    const unsigned char *skip; /* rank 0: skip[i] = 1 when --resume found job i's key already stored; may be NULL */
+    rb_exec_config exec;
+    rb_store *store;     /* rank 0 only; NULL on other ranks */
+    int progress;        /* rank 0: draw a progress line (stderr is a terminal) */
+    int batch_rows;      /* rows per append+flush (>= 1) */
+} rb_campaign;
+
+typedef struct rb_campaign_result {
+    size_t ok, failed, unavailable, timeout, skipped;
+    int interrupted;     /* SIGINT/SIGTERM seen on rank 0: flushed, closed, exit non-zero */
+    int store_error;     /* a write to the store failed */
+} rb_campaign_result;
+
+/* Collective over MPI_COMM_WORLD. Returns 0, or -1 when the store failed (rank 0). */
+int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res);
+
+#endif
