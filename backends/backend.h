@@ -14,6 +14,7 @@
 #define RB_BACKEND_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "problem.h"
 
 typedef enum { RB_MEASURED = 0, RB_SIMULATED = 1, RB_MODELED = 2 } rb_kind;
@@ -84,7 +85,8 @@ typedef struct rb_backend {
     rb_kind kind;
     /* Can this process run me? 0 = yes; -1 = no, reason in why. Called once per process. */
     int (*probe)(rb_status *why);
-    /* Build per-job state: upload/quantise weights, plan the mapping, ... 0 or -1 with reason. */
+    /* Build per-job state: upload/quantise weights, plan the mapping, ... 0 or -1 with reason. p and w are
+     * owned by the harness and stay valid until release. */
     int (*prepare)(const rb_problem *p, const rb_weights *w, const rb_options *opt, void **state,
                    rb_status *st);
     /* One whole-sequence inference: x [T][B][I] -> y [T][B][H]. If device_ms is set to >= 0 the harness
@@ -97,6 +99,9 @@ typedef struct rb_backend {
     /* Optional: write the backend's configuration (e.g. the architecture file used) as key/value pairs
      * for /backends/<name>. May be NULL. Returns the number of pairs written (<= max). */
     int (*config)(const rb_options *opt, char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX], int max);
+    /* Optional: write the backend's design space for a problem as CSV to out (`rnnbench explore`). May be NULL.
+     * 0 or -1 with reason. */
+    int (*explore)(const rb_problem *p, const rb_options *opt, FILE *out, rb_status *st);
 } rb_backend;
 
 #endif
