@@ -1,0 +1,4 @@
+# tests/workloads.cmake — unit tests of workloads/: problem helpers, suites, parser, weights, reference cells.
+rb_add_check_test(test_problem SOURCES tests/test_problem.c LIBS rb_workloads)
+rb_add_check_test(test_parser SOURCES tests/test_parser.c LIBS rb_workloads)
+rb_add_check_test(test_reference SOURCES tests/test_reference.c LIBS rb_workloads)
