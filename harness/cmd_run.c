@@ -1,0 +1,382 @@
+/* harness/cmd_run.c — `rnnbench run`: parse and validate everything, build the jobs, open the store on rank 0,
+ * skip stored keys with --resume, run the campaign over MPI, record provenance, print the table. */
+#include <getopt.h>
+#include <math.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "mpi_info.h"
+#include "provenance.h"
+#include "registry.h"
+#include "run_table.h"
+#include "scheduler.h"
+#include "store.h"
+
+#define RB_DEFAULT_OUTPUT "results/rnnbench.h5"
+
+typedef struct run_args {
+    const char *suite, *workloads, *backends, *output;
+    int resume, force, quiet, batch_rows;
+    rb_timing_policy timing;
+    double job_timeout;
+    uint64_t seed;
+    int nopt;
+    char opt_backend[64][32];
+    char opt_key[64][RB_OPT_KEY_MAX];
+    char opt_val[64][RB_OPT_VAL_MAX];
+} run_args;
+
+static void run_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: rnnbench run [options]\n"
+            "  Runs every workload on every selected backend and appends one row per job to an HDF5 file.\n"
+            "  Under `mpirun -np N` / `srun`, rank 0 coordinates and writes; the other ranks pull jobs.\n"
+            "\n"
+            "workloads (one of):\n"
+            "  --suite NAME           built-in suite: paper (default), deepbench-inference, deepbench-device,\n"
+            "                         deepbench-train (see `rnnbench list`)\n"
+            "  --workloads FILE       workload file, one problem a line (see workloads/examples/small.txt)\n"
+            "backends:\n"
+            "  --backends a,b,...     backends to run (default: all compiled in; ones that cannot run here are\n"
+            "                         stored as 'unavailable' with the reason)\n"
+            "  --backend-opt B.K=V    option K=V for backend B (repeatable), e.g. spatial.arch=FILE\n"
+            "output:\n"
+            "  --output FILE.h5       results file (default " RB_DEFAULT_OUTPUT "); an existing file is appended to\n"
+            "  --resume               skip jobs whose key is already in the file\n"
+            "  --force                replace an existing results file\n"
+            "  --batch-rows N         rows per append+flush (default 8)\n"
+            "measurement (measured backends):\n"
+            "  --warmup N             untimed runs before timing (default 1)\n"
+            "  --reps N               at least N timed runs (default 5)\n"
+            "  --min-time S           and at least S seconds of timed runs (default 0.2)\n"
+            "  --max-time S           no further runs past N once S seconds are spent (default 60, 0 = no cap)\n"
+            "  --job-timeout S        a job still timing after S seconds stops with status 'timeout' (default: none)\n"
+            "  --seed N               seed of the weights and inputs (default 42)\n"
+            "other:\n"
+            "  --quiet                no progress line and no table\n"
+            "  --help                 this text\n"
+            "exit codes: 0 all jobs ok or unavailable, 1 a job failed or timed out, 2 bad usage or input (nothing\n"
+            "written), 3 interrupted (rows so far flushed), 4 the results file could not be written\n");
+}
+
+static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t errlen)
+{
+    static const struct option opts[] = {
+        {"suite", required_argument, 0, 's'},      {"workloads", required_argument, 0, 'w'},
+        {"backends", required_argument, 0, 'b'},   {"output", required_argument, 0, 'o'},
+        {"resume", no_argument, 0, 'r'},           {"force", no_argument, 0, 'f'},
+        {"reps", required_argument, 0, 'n'},       {"min-time", required_argument, 0, 't'},
+        {"max-time", required_argument, 0, 'M'},   {"warmup", required_argument, 0, 'W'},
+        {"job-timeout", required_argument, 0, 'J'}, {"seed", required_argument, 0, 'S'},
+        {"backend-opt", required_argument, 0, 'O'}, {"batch-rows", required_argument, 0, 'R'},
+        {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    memset(a, 0, sizeof *a);
+    a->output = RB_DEFAULT_OUTPUT;
+    a->seed = 42;
+    a->batch_rows = 8;
+    rb_timing_policy_default(&a->timing);
+    long v;
+    double d;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":hq", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': a->suite = optarg; break;
+        case 'w': a->workloads = optarg; break;
+        case 'b': a->backends = optarg; break;
+        case 'o': a->output = optarg; break;
+        case 'r': a->resume = 1; break;
+        case 'f': a->force = 1; break;
+        case 'q': a->quiet = 1; break;
+        case 'n':
+            if (rb_parse_int(optarg, 1, 100000, &v)) goto bad;
+            a->timing.min_reps = (int)v;
+            if (a->timing.max_reps < v) a->timing.max_reps = (int)v;
+            break;
+        case 'W':
+            if (rb_parse_int(optarg, 0, 100000, &v)) goto bad;
+            a->timing.warmup = (int)v;
+            break;
+        case 'R':
+            if (rb_parse_int(optarg, 1, 100000, &v)) goto bad;
+            a->batch_rows = (int)v;
+            break;
+        case 't':
+            if (rb_parse_double(optarg, 0, 86400, &d)) goto bad;
+            a->timing.min_time_s = d;
+            break;
+        case 'M':
+            if (rb_parse_double(optarg, 0, 86400 * 7, &d)) goto bad;
+            a->timing.max_time_s = d;
+            break;
+        case 'J':
+            if (rb_parse_double(optarg, 1e-3, 86400 * 7, &d)) goto bad;
+            a->job_timeout = d;
+            break;
+        case 'S':
+            if (rb_parse_u64(optarg, &a->seed)) goto bad;
+            break;
+        case 'O':
+            if (a->nopt >= 64) {
+                snprintf(err, errlen, "too many --backend-opt (at most 64)");
+                return -1;
+            }
+            if (rb_parse_backend_opt(optarg, a->opt_backend[a->nopt], 32, a->opt_key[a->nopt], RB_OPT_KEY_MAX,
+                                     a->opt_val[a->nopt], RB_OPT_VAL_MAX, err, errlen))
+                return -1;
+            a->nopt++;
+            break;
+        case 'h': return 1;
+        case ':':
+            snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+            return -1;
+        default:
+            snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+            return -1;
+        }
+        continue;
+    bad:
+        snprintf(err, errlen, "bad value '%s' for option '%s'", optarg, argv[optind - 1]);
+        return -1;
+    }
+    if (optind < argc) {
+        snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    if (a->resume && a->force) {
+        snprintf(err, errlen, "--resume and --force contradict each other");
+        return -1;
+    }
+    return 0;
+}
+
+/* Resolves --backends into registry indices and each backend's options. */
+static int select_backends(const run_args *a, int *idx, rb_options *opts, size_t *nb, char *err, size_t errlen)
+{
+    *nb = 0;
+    if (!a->backends || strcmp(a->backends, "all") == 0) {
+        for (size_t i = 0; i < rb_backend_count(); i++)
+            idx[(*nb)++] = (int)i;
+    } else {
+        char list[1024];
+        snprintf(list, sizeof list, "%s", a->backends);
+        char *save = NULL;
+        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            const rb_backend *b = rb_backend_find(tok);
+            if (!b) {
+                size_t used = (size_t)snprintf(err, errlen, "--backends: unknown backend '%s' (known:", tok);
+                for (size_t i = 0; i < rb_backend_count() && used < errlen; i++)
+                    used += (size_t)snprintf(err + used, errlen - used, " %s", rb_backend_at(i)->name);
+                if (used < errlen)
+                    snprintf(err + used, errlen - used, ")");
+                return -1;
+            }
+            int i = 0;
+            while (rb_backend_at((size_t)i) != b)
+                i++;
+            for (size_t k = 0; k < *nb; k++)
+                if (idx[k] == i) {
+                    snprintf(err, errlen, "--backends: '%s' given twice", tok);
+                    return -1;
+                }
+            idx[(*nb)++] = i;
+        }
+        if (*nb == 0) {
+            snprintf(err, errlen, "--backends: empty list");
+            return -1;
+        }
+    }
+    memset(opts, 0, *nb * sizeof *opts);
+    for (int o = 0; o < a->nopt; o++) {
+        size_t k;
+        for (k = 0; k < *nb; k++)
+            if (strcmp(rb_backend_at((size_t)idx[k])->name, a->opt_backend[o]) == 0)
+                break;
+        if (k == *nb) {
+            snprintf(err, errlen, "--backend-opt %s.%s: backend '%s' is not selected", a->opt_backend[o],
+                     a->opt_key[o], a->opt_backend[o]);
+            return -1;
+        }
+        if (rb_opt_get(&opts[k], a->opt_key[o]) || opts[k].n >= RB_OPT_MAX) {
+            snprintf(err, errlen, "--backend-opt %s.%s: given twice or too many options", a->opt_backend[o],
+                     a->opt_key[o]);
+            return -1;
+        }
+        snprintf(opts[k].key[opts[k].n], RB_OPT_KEY_MAX, "%s", a->opt_key[o]);
+        snprintf(opts[k].val[opts[k].n], RB_OPT_VAL_MAX, "%s", a->opt_val[o]);
+        opts[k].n++;
+    }
+    return 0;
+}
+
+/* Writes /backends/<name> configuration for every selected backend that has a config hook. */
+static void store_backend_configs(rb_store *s, const int *idx, const rb_options *opts, size_t nb)
+{
+    for (size_t k = 0; k < nb; k++) {
+        const rb_backend *b = rb_backend_at((size_t)idx[k]);
+        char keys[40][RB_OPT_KEY_MAX], vals[40][RB_OPT_VAL_MAX];
+        const char *kp[41], *vp[41];
+        int n = 0;
+        snprintf(keys[n], RB_OPT_KEY_MAX, "kind");
+        snprintf(vals[n], RB_OPT_VAL_MAX, "%s", rb_kind_name(b->kind));
+        n++;
+        snprintf(keys[n], RB_OPT_KEY_MAX, "summary");
+        snprintf(vals[n], RB_OPT_VAL_MAX, "%s", b->summary);
+        n++;
+        if (b->config)
+            n += b->config(&opts[k], keys + n, vals + n, 40 - n);
+        for (int i = 0; i < n; i++) {
+            kp[i] = keys[i];
+            vp[i] = vals[i];
+        }
+        rb_store_backend_config(s, b->name, kp, vp, n);
+    }
+}
+
+int rb_cmd_run(int argc, char **argv)
+{
+    run_args a;
+    char err[1024];
+    int pr = parse_run_args(argc, argv, &a, err, sizeof err);
+
+    int inited = 0;
+    MPI_Initialized(&inited);
+    if (!inited)
+        MPI_Init(NULL, NULL);
+    int rank = 0, size = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int rc = RB_EXIT_OK;
+    rb_problem *probs = NULL;
+    rb_job *jobs = NULL;
+    unsigned char *skip = NULL;
+    rb_store *store = NULL;
+    size_t np = 0, nj = 0, nb = 0, dups = 0;
+    int idx[64];
+    rb_options opts[64];
+
+    if (pr == 1) {
+        if (rank == 0)
+            run_usage(stdout);
+        goto out;
+    }
+    if (pr != 0 || rb_load_problems(a.suite, a.workloads, "paper", &probs, &np, err, sizeof err) != 0 ||
+        select_backends(&a, idx, opts, &nb, err, sizeof err) != 0) {
+        if (rank == 0)
+            fprintf(stderr, "rnnbench run: %s\n(see `rnnbench run --help`)\n", err);
+        rc = RB_EXIT_USAGE;
+        goto out;
+    }
+    if (rb_jobs_build(probs, np, idx, opts, nb, a.seed, &jobs, &nj, &dups) != 0) {
+        if (rank == 0)
+            fprintf(stderr, "rnnbench run: out of memory building %zu jobs\n", np * nb);
+        rc = RB_EXIT_USAGE;
+        goto out;
+    }
+    int blas_threads = rb_blas_threads_policy();
+    char hosts[4096];
+    rb_mpi_hosts(hosts, sizeof hosts); /* collective */
+
+    /* rank 0 opens the store; everyone learns whether it worked */
+    int store_ok = 1;
+    rb_provenance prov = {0};
+    if (rank == 0) {
+        store = rb_store_open(a.output, a.force, err, sizeof err);
+        store_ok = store != NULL;
+        if (!store_ok)
+            fprintf(stderr, "rnnbench run: %s\n", err);
+    }
+    MPI_Bcast(&store_ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (!store_ok) {
+        rc = RB_EXIT_USAGE;
+        goto out;
+    }
+    rb_campaign camp = {0};
+    rb_campaign_result res = {0};
+    char host[64] = "unknown";
+    gethostname(host, sizeof host - 1);
+    if (rank == 0) {
+        skip = calloc(nj + 1, 1);
+        size_t nskip = 0;
+        if (a.resume)
+            for (size_t i = 0; i < nj; i++)
+                if (rb_store_has_key(store, jobs[i].key, NULL, 0))
+                    skip[i] = 1, nskip++;
+        rb_provenance_start(&prov, argc, argv);
+        char mpiver[1024];
+        rb_mpi_library_version(mpiver, sizeof mpiver);
+        rb_prov_set(&prov, "hostnames", "%s", hosts);
+        rb_prov_set(&prov, "mpi_size", "%d", size);
+        rb_prov_set(&prov, "mpi_library_version", "%s", mpiver);
+        rb_prov_set(&prov, "blas_threads_per_rank", "%d", blas_threads);
+        rb_prov_set(&prov, "jobs_total", "%zu", nj);
+        rb_prov_set(&prov, "jobs_skipped_resume", "%zu", nskip);
+        rb_prov_set(&prov, "duplicate_jobs_dropped", "%zu", dups);
+        rb_prov_set(&prov, "seed", "%llu", (unsigned long long)a.seed);
+        rb_prov_set(&prov, "timing_policy", "warmup=%d reps=%d min_time_s=%g max_time_s=%g job_timeout_s=%g",
+                    a.timing.warmup, a.timing.min_reps, a.timing.min_time_s, a.timing.max_time_s, a.job_timeout);
+        if (rb_store_begin_run(store, prov.keys, prov.vals, prov.n) < 0) {
+            fprintf(stderr, "rnnbench run: %s: cannot record the run's provenance\n", a.output);
+            store_ok = 0;
+        } else {
+            store_backend_configs(store, idx, opts, nb);
+        }
+        if (dups && !a.quiet)
+            fprintf(stderr, "rnnbench run: %zu duplicate job(s) (same shape, backend and options) dropped\n", dups);
+    }
+    MPI_Bcast(&store_ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (!store_ok) {
+        rc = RB_EXIT_STORE;
+        goto out;
+    }
+    camp.jobs = jobs;
+    camp.n = nj;
+    camp.skip = skip;
+    camp.exec.timing = a.timing;
+    camp.exec.job_timeout_s = a.job_timeout;
+    camp.exec.host = host;
+    camp.exec.rank = rank;
+    camp.store = store;
+    camp.progress = !a.quiet && isatty(2);
+    camp.batch_rows = a.batch_rows;
+    int crc = rb_campaign_run(&camp, &res);
+
+    if (rank == 0) {
+        char now[64];
+        rb_iso_time(now, sizeof now);
+        rb_prov_set(&prov, "end_time", "%s", now);
+        rb_prov_set(&prov, "jobs_ok", "%zu", res.ok);
+        rb_prov_set(&prov, "jobs_failed", "%zu", res.failed);
+        rb_prov_set(&prov, "jobs_unavailable", "%zu", res.unavailable);
+        rb_prov_set(&prov, "jobs_timeout", "%zu", res.timeout);
+        rb_prov_set(&prov, "interrupted", "%d", res.interrupted);
+        rb_store_run_attrs(store, prov.keys, prov.vals, prov.n);
+        if (rb_store_close(store) != 0 || crc != 0 || res.store_error) {
+            fprintf(stderr, "rnnbench run: %s: writing results failed\n", a.output);
+            rc = RB_EXIT_STORE;
+        } else if (res.interrupted) {
+            fprintf(stderr, "rnnbench run: interrupted; %zu rows saved in %s (rerun with --resume)\n",
+                    res.ok + res.failed + res.unavailable + res.timeout, a.output);
+            rc = RB_EXIT_INTERRUPTED;
+        } else if (res.failed || res.timeout) {
+            rc = RB_EXIT_JOB_FAILED;
+        }
+        store = NULL;
+        if (!a.quiet && !res.interrupted)
+            rb_print_run_table(stdout, a.output, jobs, nj, &res);
+    }
+out:
+    if (store)
+        rb_store_close(store);
+    free(skip);
+    free(jobs);
+    free(probs);
+    MPI_Finalize();
+    return rc;
+}

@@ -1,0 +1,55 @@
+/* harness/run_table.c — prints the rows of the campaign just run, read back from the results file so the table
+ * shows exactly what was stored. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "run_table.h"
+#include "store.h"
+
+static const rb_record *latest_row(const rb_record *rows, size_t n, const char *key)
+{
+    const rb_record *best = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(rows[i].key, key) == 0 && (!best || rows[i].run_id >= best->run_id))
+            best = &rows[i];
+    return best;
+}
+
+static void fmt_num(char *buf, size_t len, const char *fmt, double v)
+{
+    if (isfinite(v))
+        snprintf(buf, len, fmt, v);
+    else
+        snprintf(buf, len, "-");
+}
+
+void rb_print_run_table(FILE *out, const char *path, const rb_job *jobs, size_t nj, const rb_campaign_result *res)
+{
+    rb_record *rows = NULL;
+    size_t n = 0;
+    char err[512];
+    if (rb_store_read(path, &rows, &n, err, sizeof err) != 0) {
+        fprintf(stderr, "rnnbench run: cannot read back %s: %s\n", path, err);
+        return;
+    }
+    fprintf(out, "%-22s %-10s %-11s %11s %11s %10s %10s %-9s %10s  %s\n", "workload", "backend", "status",
+            "median_ms", "p99_ms", "GFLOP/s", "GFLOP/s", "latency", "max_rel", "note");
+    fprintf(out, "%-22s %-10s %-11s %11s %11s %10s %10s %-9s %10s\n", "", "", "", "", "", "(deepb.)", "(full)",
+            "source", "error");
+    for (size_t i = 0; i < nj; i++) {
+        const rb_record *r = latest_row(rows, n, jobs[i].key);
+        if (!r)
+            continue;
+        char med[32], p99[32], gd[32], gf[32], rel[32];
+        fmt_num(med, sizeof med, "%.4f", r->lat_median_ms);
+        fmt_num(p99, sizeof p99, "%.4f", r->lat_p99_ms);
+        fmt_num(gd, sizeof gd, "%.1f", r->gflops_deepbench);
+        fmt_num(gf, sizeof gf, "%.1f", r->gflops_full);
+        fmt_num(rel, sizeof rel, "%.2e", r->max_rel_err);
+        fprintf(out, "%-22s %-10s %-11s %11s %11s %10s %10s %-9s %10s  %.60s\n", r->workload, r->backend, r->status,
+                med, p99, gd, gf, r->latency_source, rel, r->message);
+    }
+    fprintf(out, "\n%zu ok, %zu failed, %zu unavailable, %zu timeout, %zu skipped (--resume); results in %s\n",
+            res->ok, res->failed, res->unavailable, res->timeout, res->skipped, path);
+    free(rows);
+}

@@ -1,0 +1,186 @@
+/* tests/test_cli.c — the rnnbench command line end to end: usage errors exit 2 with a message and write nothing,
+ * a small campaign writes ok rows, --resume adds none, an existing foreign file is refused and left intact. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "store.h"
+
+static char out_text[65536];
+
+/* Runs `rnnbench ARGS` with stdout+stderr captured into out_text; returns the exit code. */
+static int rnnbench(const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", RB_BINARY, args);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t n = fread(out_text, 1, sizeof out_text - 1, p);
+    out_text[n] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static const char *tmp_path(const char *name)
+{
+    static char buf[8][512];
+    static int i;
+    i = (i + 1) % 8;
+    snprintf(buf[i], sizeof buf[i], "%s/cli_%s", RB_TEST_TMPDIR, name);
+    return buf[i];
+}
+
+static int exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+#define EXPECT(code, needle)                                                                                       \
+    do {                                                                                                           \
+        ck_assert_msg(strstr(out_text, needle) != NULL, "output lacks '%s':\n%s", needle, out_text);                \
+        (void)(code);                                                                                              \
+    } while (0)
+
+START_TEST(test_usage_errors)
+{
+    const char *out = tmp_path("never.h5");
+    unlink(out);
+    char args[1024];
+    ck_assert_int_eq(rnnbench(""), 2);
+    EXPECT(2, "usage: rnnbench");
+    ck_assert_int_eq(rnnbench("frobnicate"), 2);
+    EXPECT(2, "unknown command 'frobnicate'");
+    snprintf(args, sizeof args, "run --bogus --output %s", out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT(2, "unknown option '--bogus'");
+    snprintf(args, sizeof args, "run --reps abc --output %s", out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT(2, "bad value 'abc' for option '--reps'");
+    snprintf(args, sizeof args, "run --reps 0 --output %s", out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    snprintf(args, sizeof args, "run --suite nope --output %s", out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT(2, "unknown suite");
+    snprintf(args, sizeof args, "run --backends nope --output %s", out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT(2, "unknown backend 'nope'");
+    snprintf(args, sizeof args, "run --backend-opt spatialarch --output %s", out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT(2, "expected BACKEND.KEY=VALUE");
+    snprintf(args, sizeof args, "run --backends cpu-blas --backend-opt spatial.arch=x --output %s", out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT(2, "is not selected");
+    snprintf(args, sizeof args, "run --resume --force --output %s", out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    snprintf(args, sizeof args, "run --workloads %s/tests/data/bad_hidden.txt --output %s", RB_SOURCE_DIR, out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT(2, "bad_hidden.txt:3: hidden:");
+    snprintf(args, sizeof args, "run --workloads /nonexistent/w.txt --output %s", out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT(2, "/nonexistent/w.txt");
+    ck_assert_msg(!exists(out), "a failed invocation created %s", out);
+    ck_assert_int_eq(rnnbench("list --bogus"), 2);
+    ck_assert_int_eq(rnnbench("explore --backend nope --cell gru --hidden 8 --timesteps 2"), 2);
+    EXPECT(2, "unknown backend 'nope'");
+    ck_assert_int_eq(rnnbench("explore --backend cpu-blas --cell xyz --hidden 8 --timesteps 2"), 2);
+    ck_assert_int_eq(rnnbench("report"), 2);
+}
+END_TEST
+
+START_TEST(test_help_and_list)
+{
+    ck_assert_int_eq(rnnbench("--help"), 0);
+    EXPECT(0, "commands:");
+    ck_assert_int_eq(rnnbench("run --help"), 0);
+    EXPECT(0, "--job-timeout");
+    ck_assert_int_eq(rnnbench("list"), 0);
+    EXPECT(0, "cpu-blas");
+    EXPECT(0, "gru-2816-t750");
+    ck_assert_int_eq(rnnbench("list --suite deepbench-inference"), 0);
+}
+END_TEST
+
+static size_t count_rows(const char *path, const char *status)
+{
+    rb_record *rows = NULL;
+    size_t n = 0, k = 0;
+    char err[512];
+    ck_assert_msg(rb_store_read(path, &rows, &n, err, sizeof err) == 0, "%s", err);
+    for (size_t i = 0; i < n; i++)
+        if (!status || strcmp(rows[i].status, status) == 0)
+            k++;
+    free(rows);
+    return k;
+}
+
+START_TEST(test_campaign_and_resume)
+{
+    const char *out = tmp_path("campaign.h5");
+    unlink(out);
+    char args[1024];
+    snprintf(args, sizeof args,
+             "run --workloads %s/tests/data/tiny.txt --backends cpu-blas --reps 2 --min-time 0 --output %s",
+             RB_SOURCE_DIR, out);
+    ck_assert_msg(rnnbench(args) == 0, "%s", out_text);
+    EXPECT(0, "tiny-gru");
+    ck_assert_uint_eq(count_rows(out, "ok"), 3);
+    rb_record *rows = NULL;
+    size_t n = 0;
+    char err[256];
+    ck_assert_int_eq(rb_store_read(out, &rows, &n, err, sizeof err), 0);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(rows[i].max_rel_err < 1e-4, "%s rel err %g", rows[i].workload, rows[i].max_rel_err);
+        ck_assert_int_ge(rows[i].reps, 2);
+        ck_assert_str_eq(rows[i].latency_source, "measured");
+        ck_assert(rows[i].lat_median_ms > 0);
+    }
+    free(rows);
+    char resume[1100];
+    snprintf(resume, sizeof resume, "%s --resume --quiet", args);
+    ck_assert_int_eq(rnnbench(resume), 0);
+    ck_assert_uint_eq(count_rows(out, NULL), 3); /* nothing re-run, nothing duplicated */
+    snprintf(args, sizeof args, "report %s --format csv", out);
+    ck_assert_int_eq(rnnbench(args), 0);
+}
+END_TEST
+
+START_TEST(test_foreign_output_left_intact)
+{
+    const char *out = tmp_path("foreign.txt");
+    FILE *f = fopen(out, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("not an HDF5 file\n", f);
+    fclose(f);
+    char args[1024];
+    snprintf(args, sizeof args, "run --workloads %s/tests/data/tiny.txt --backends cpu-blas --output %s",
+             RB_SOURCE_DIR, out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT(2, out);
+    f = fopen(out, "r");
+    char buf[64] = {0};
+    ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+    fclose(f);
+    ck_assert_str_eq(buf, "not an HDF5 file\n");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("cli");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_usage_errors);
+    tcase_add_test(tc, test_help_and_list);
+    tcase_add_test(tc, test_campaign_and_resume);
+    tcase_add_test(tc, test_foreign_output_left_intact);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
