@@ -19,7 +19,7 @@
 
 /* sum_k a[k]*b[k], products and sums in double. Eight named accumulators (not an array, which the
  * compiler would keep in memory) let it keep them in vector registers. */
-static double dot(const float *a, const float *b, size_t n)
+static inline __attribute__((always_inline)) double dot(const float *a, const float *b, size_t n)
 {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
     size_t k = 0;
@@ -38,8 +38,16 @@ static double dot(const float *a, const float *b, size_t n)
     return ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7));
 }
 
+/* On x86-64 with GCC, also compile the projection for AVX2 and pick the version at load time (the
+ * arithmetic is the same: products of two floats are exact in double, and the summation order is fixed). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RB_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define RB_MULTIVERSION
+#endif
+
 /* out[v][r] = bias[r] + M[r] . vec[v]  for r < rows, v < nvec;  M is [rows][len], vec is [nvec][len]. */
-static void project(const float *M, const float *bias, size_t rows, size_t len, const float *vec, size_t nvec,
+RB_MULTIVERSION static void project(const float *M, const float *bias, size_t rows, size_t len, const float *vec, size_t nvec,
                     double *out)
 {
     for (size_t r = 0; r < rows; r++) {
