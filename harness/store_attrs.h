@@ -1,0 +1,20 @@
+/* harness/store_attrs.h — internal to the store: scalar HDF5 attributes (variable-length UTF-8 strings and
+ * int32), written with overwrite semantics, and a string reader that accepts fixed or variable length. */
+#ifndef RB_STORE_ATTRS_H
+#define RB_STORE_ATTRS_H
+
+#include <hdf5.h>
+#include <stddef.h>
+
+/* Creates or replaces attribute name on obj. 0 or -1. */
+int rb_h5_write_string_attr(hid_t obj, const char *name, const char *value);
+int rb_h5_write_int_attr(hid_t obj, const char *name, int value);
+/* Reads a scalar string attribute into buf (truncated, always NUL-terminated). 0, or -1 when missing or not
+ * a string. */
+int rb_h5_read_string_attr(hid_t obj, const char *name, char *buf, size_t buflen);
+/* Reads a scalar integer attribute. 0, or -1 when missing or not an integer. */
+int rb_h5_read_int_attr(hid_t obj, const char *name, long long *value);
+/* The innermost message on the HDF5 error stack (then cleared), or "unknown HDF5 error". */
+void rb_h5_last_error(char *buf, size_t buflen);
+
+#endif

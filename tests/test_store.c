@@ -1,0 +1,575 @@
+/* tests/test_store.c — the HDF5 results store: record init, the field map, round trip of rows/samples/extras,
+ * has_key across reopen, appending in a second open, force, rejection of foreign and non-HDF5 files (left
+ * byte-for-byte unchanged, nothing on stderr), /runs and /backends attributes read back with the HDF5 API. */
+#include <check.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "record.h"
+#include "store.h"
+#include "store_schema.h"
+
+static char tmp_path[512];
+
+/* A per-test, per-process file name under the test tmp dir; any old file is removed. */
+static const char *tmpfile_named(const char *name)
+{
+    snprintf(tmp_path, sizeof tmp_path, "%s/store_%ld_%s", RB_TEST_TMPDIR, (long)getpid(), name);
+    unlink(tmp_path);
+    return tmp_path;
+}
+
+static void make_row(rb_record *r, int i, const char *status, const char *extras)
+{
+    rb_record_init(r);
+    snprintf(r->key, sizeof r->key, "%016llx", 0xabc0000ULL + (unsigned long long)i);
+    snprintf(r->workload, sizeof r->workload, "workload-%d", i);
+    snprintf(r->cell, sizeof r->cell, "%s", i % 2 ? "gru" : "lstm");
+    r->hidden = 256 + i;
+    r->input = 128 + i;
+    r->batch = 1 + i;
+    r->timesteps = 50 + i;
+    snprintf(r->backend, sizeof r->backend, "cpu-blas");
+    snprintf(r->options, sizeof r->options, "threads=%d", i + 1);
+    r->seed = 0xfedcba9876543210ULL + (uint64_t)i;
+    snprintf(r->status, sizeof r->status, "%s", status);
+    snprintf(r->message, sizeof r->message, "note %d", i);
+    snprintf(r->device, sizeof r->device, "Test CPU");
+    snprintf(r->host, sizeof r->host, "node%d", i);
+    r->rank = i;
+    r->timestamp = 1.7e9 + i;
+    r->reps = 5 * i;
+    snprintf(r->latency_source, sizeof r->latency_source, "measured");
+    r->lat_median_ms = 1.5 + i;
+    r->lat_min_ms = 1.0 + i;
+    r->lat_mean_ms = 1.6 + i;
+    r->lat_p99_ms = 2.5 + i;
+    r->flops_full = 1e9 * (i + 1);
+    r->energy_j = i % 2 ? NAN : 0.25; /* leave some NaN to check they survive */
+    snprintf(r->energy_source, sizeof r->energy_source, "%s", i % 2 ? "unavailable" : "modeled");
+    snprintf(r->extras, sizeof r->extras, "%s", extras);
+}
+
+/* Field-by-field equality through the store's own field table: strings by content, numbers bit for bit
+ * (so NaN == NaN). */
+static void assert_rows_equal(const rb_record *a, const rb_record *b)
+{
+    size_t n;
+    const rb_field *f = rb_record_fields(&n);
+    for (size_t i = 0; i < n; i++) {
+        const char *pa = (const char *)a + f[i].offset, *pb = (const char *)b + f[i].offset;
+        if (f[i].kind == RB_FIELD_STRING)
+            ck_assert_msg(strcmp(pa, pb) == 0, "field %s: '%s' != '%s'", f[i].name, pa, pb);
+        else
+            ck_assert_msg(memcmp(pa, pb, f[i].size) == 0, "field %s differs", f[i].name);
+    }
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc(*len + 1);
+    ck_assert_uint_eq(fread(buf, 1, *len, f), *len);
+    fclose(f);
+    return buf;
+}
+
+/* stderr redirection, to prove expected failures print nothing */
+static int stderr_saved = -1;
+static char stderr_path[600];
+
+static void stderr_capture(void)
+{
+    snprintf(stderr_path, sizeof stderr_path, "%s.stderr", tmp_path);
+    fflush(stderr);
+    stderr_saved = dup(2);
+    int fd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ck_assert_int_ge(fd, 0);
+    dup2(fd, 2);
+    close(fd);
+}
+
+static size_t stderr_release(void)
+{
+    fflush(stderr);
+    dup2(stderr_saved, 2);
+    close(stderr_saved);
+    struct stat st;
+    ck_assert_int_eq(stat(stderr_path, &st), 0);
+    unlink(stderr_path);
+    return (size_t)st.st_size;
+}
+
+/* String attribute read with the plain HDF5 API (variable-length UTF-8 string, as the store writes them). */
+static void assert_attr(hid_t obj, const char *name, const char *expected)
+{
+    ck_assert_msg(H5Aexists(obj, name) > 0, "attribute %s missing", name);
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    char *value = NULL;
+    ck_assert_int_ge(H5Aread(attr, type, &value), 0);
+    ck_assert_str_eq(value, expected);
+    H5free_memory(value);
+    H5Tclose(type);
+    H5Aclose(attr);
+}
+
+static int attr_count(hid_t obj)
+{
+    H5O_info_t info;
+    ck_assert_int_ge(H5Oget_info(obj, &info), 0);
+    return (int)info.num_attrs;
+}
+
+/* Reads /samples/<key>; returns its length (or -1 when absent); values into out. */
+static long read_samples(hid_t file, const char *key, double *out, size_t cap)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/samples/%s", key);
+    if (H5Lexists(file, path, H5P_DEFAULT) <= 0)
+        return -1;
+    hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
+    hid_t sp = H5Dget_space(d);
+    hssize_t n = H5Sget_simple_extent_npoints(sp);
+    ck_assert_int_le(n, (long)cap);
+    if (n > 0)
+        ck_assert_int_ge(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out), 0);
+    H5Sclose(sp);
+    H5Dclose(d);
+    return (long)n;
+}
+
+static hid_t open_samples(hid_t file, const char *key)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/samples/%s", key);
+    hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
+    ck_assert_int_ge(d, 0);
+    return d;
+}
+
+START_TEST(record_init_defaults)
+{
+    rb_record r;
+    memset(&r, 0x5a, sizeof r);
+    rb_record_init(&r);
+    ck_assert_str_eq(r.key, "");
+    ck_assert_str_eq(r.status, "");
+    ck_assert_str_eq(r.extras, "");
+    ck_assert_str_eq(r.latency_source, "unavailable");
+    ck_assert_str_eq(r.energy_source, "unavailable");
+    ck_assert_str_eq(r.area_source, "unavailable");
+    ck_assert(isnan(r.lat_median_ms) && isnan(r.energy_j) && isnan(r.max_rel_err) && isnan(r.timestamp));
+    ck_assert_int_eq(r.reps, 0);
+    ck_assert_int_eq(r.run_id, -1);
+}
+END_TEST
+
+/* The field table must cover every byte of rb_record except alignment padding, so a member added to
+ * record.h without a matching entry in store_schema.c is caught here. */
+START_TEST(fields_cover_record)
+{
+    size_t n;
+    const rb_field *f = rb_record_fields(&n);
+    size_t end = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t align = f[i].kind == RB_FIELD_STRING ? 1 : f[i].size;
+        ck_assert_msg(f[i].offset >= end, "field %s overlaps", f[i].name);
+        ck_assert_msg(f[i].offset - end < align, "bytes before field %s are not padding", f[i].name);
+        end = f[i].offset + f[i].size;
+    }
+    ck_assert_uint_lt(sizeof(rb_record) - end, 8);
+    ck_assert_str_eq(f[0].name, "key");
+    ck_assert_str_eq(f[n - 1].name, "extras");
+}
+END_TEST
+
+START_TEST(round_trip)
+{
+    const char *path = tmpfile_named("roundtrip.h5");
+    char err[512] = "";
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_int_eq(rb_store_has_key(s, "000000000abc0000", NULL, 0), 0);
+    const char *keys[] = {"command_line"}, *vals[] = {"rnnbench run --test"};
+    ck_assert_int_eq(rb_store_begin_run(s, keys, vals, 1), 0);
+
+    rb_record rows[4];
+    make_row(&rows[0], 0, "ok", "mapping=p4;pcu=12");
+    make_row(&rows[1], 1, "unavailable", "reason=no gpu");
+    make_row(&rows[2], 2, "ok", "");
+    make_row(&rows[3], 3, "failed", "");
+    const double s0[] = {1.5, 1.25, 1.75, 1.5, 2.0}, s2[] = {3.0, 2.5, 3.5};
+    const double *samples[] = {s0, NULL, s2, NULL};
+    const size_t nsamples[] = {5, 0, 3, 0};
+    ck_assert_msg(rb_store_append(s, rows, 4, samples, nsamples, err, sizeof err) == 0, "%s", err);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(rows[i].run_id, 0);
+    char status[16];
+    ck_assert_int_eq(rb_store_has_key(s, rows[3].key, status, sizeof status), 1);
+    ck_assert_str_eq(status, "failed");
+    ck_assert_int_eq(rb_store_close(s), 0);
+
+    rb_record *back = NULL;
+    size_t n = 0;
+    ck_assert_msg(rb_store_read(path, &back, &n, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(n, 4);
+    for (size_t i = 0; i < n; i++)
+        assert_rows_equal(&back[i], &rows[i]);
+    ck_assert(isnan(back[1].energy_j));
+    ck_assert(back[0].seed == 0xfedcba9876543210ULL);
+    free(back);
+
+    s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_int_eq(rb_store_has_key(s, rows[0].key, status, sizeof status), 1);
+    ck_assert_str_eq(status, "ok");
+    ck_assert_int_eq(rb_store_has_key(s, rows[1].key, status, sizeof status), 1);
+    ck_assert_str_eq(status, "unavailable");
+    ck_assert_int_eq(rb_store_has_key(s, "00000000deadbeef", status, sizeof status), 0);
+    ck_assert_str_eq(status, "");
+    ck_assert_int_eq(rb_store_close(s), 0);
+
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ck_assert_int_ge(file, 0);
+    double got[8];
+    ck_assert_int_eq(read_samples(file, rows[0].key, got, 8), 5);
+    for (int i = 0; i < 5; i++)
+        ck_assert_double_eq(got[i], s0[i]);
+    ck_assert_int_eq(read_samples(file, rows[1].key, got, 8), 0); /* extras only: empty dataset */
+    ck_assert_int_eq(read_samples(file, rows[2].key, got, 8), 3);
+    ck_assert_double_eq(got[2], 3.5);
+    ck_assert_int_eq(read_samples(file, rows[3].key, got, 8), -1); /* neither samples nor extras */
+    hid_t d = open_samples(file, rows[0].key);
+    assert_attr(d, "mapping", "p4");
+    assert_attr(d, "pcu", "12");
+    ck_assert_int_eq(attr_count(d), 2);
+    H5Dclose(d);
+    d = open_samples(file, rows[1].key);
+    assert_attr(d, "reason", "no gpu");
+    H5Dclose(d);
+    d = open_samples(file, rows[2].key);
+    ck_assert_int_eq(attr_count(d), 0);
+    H5Dclose(d);
+    H5Fclose(file);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(second_open_appends)
+{
+    const char *path = tmpfile_named("append.h5");
+    char err[512] = "";
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_int_eq(rb_store_begin_run(s, NULL, NULL, 0), 0);
+    rb_record first[2];
+    make_row(&first[0], 0, "ok", "");
+    make_row(&first[1], 1, "failed", "");
+    const double a[] = {1.0, 2.0};
+    const double *samples[] = {a, a};
+    const size_t ns[] = {2, 1};
+    ck_assert_msg(rb_store_append(s, first, 2, samples, ns, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(rb_store_close(s), 0);
+
+    s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_int_eq(rb_store_begin_run(s, NULL, NULL, 0), 1);
+    rb_record second[2];
+    make_row(&second[0], 1, "ok", "retry=1"); /* the failed job again */
+    make_row(&second[1], 7, "ok", "");
+    const double b[] = {4.0, 5.0, 6.0};
+    const double *samples2[] = {b, NULL};
+    const size_t ns2[] = {3, 0};
+    ck_assert_msg(rb_store_append(s, second, 2, samples2, ns2, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(rb_store_append(s, NULL, 0, NULL, NULL, err, sizeof err), 0);
+    ck_assert_int_eq(rb_store_close(s), 0);
+
+    rb_record *back = NULL;
+    size_t n = 0;
+    ck_assert_msg(rb_store_read(path, &back, &n, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(n, 4);
+    assert_rows_equal(&back[0], &first[0]);
+    assert_rows_equal(&back[1], &first[1]);
+    assert_rows_equal(&back[2], &second[0]);
+    assert_rows_equal(&back[3], &second[1]);
+    ck_assert_int_eq(back[0].run_id, 0);
+    ck_assert_int_eq(back[3].run_id, 1);
+    free(back);
+
+    s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    char status[16];
+    ck_assert_int_eq(rb_store_has_key(s, first[1].key, status, sizeof status), 1);
+    ck_assert_str_eq(status, "ok"); /* the latest row of a key wins */
+    ck_assert_int_eq(rb_store_close(s), 0);
+
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    double got[8];
+    ck_assert_int_eq(read_samples(file, first[1].key, got, 8), 3); /* replaced */
+    ck_assert_double_eq(got[0], 4.0);
+    ck_assert_int_eq(read_samples(file, first[0].key, got, 8), 2);
+    ck_assert_int_eq(H5Lexists(file, "/runs/0000", H5P_DEFAULT), 1);
+    ck_assert_int_eq(H5Lexists(file, "/runs/0001", H5P_DEFAULT), 1);
+    H5Fclose(file);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(force_replaces)
+{
+    const char *path = tmpfile_named("force.h5");
+    char err[512] = "";
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_ptr_nonnull(s);
+    rb_record r;
+    make_row(&r, 0, "ok", "");
+    ck_assert_int_eq(rb_store_append(s, &r, 1, NULL, NULL, err, sizeof err), 0);
+    ck_assert_int_eq(rb_store_close(s), 0);
+
+    s = rb_store_open(path, 1, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_int_eq(rb_store_has_key(s, r.key, NULL, 0), 0);
+    ck_assert_int_eq(rb_store_close(s), 0);
+    rb_record *back = NULL;
+    size_t n = 99;
+    ck_assert_int_eq(rb_store_read(path, &back, &n, err, sizeof err), 0);
+    ck_assert_uint_eq(n, 0);
+    free(back);
+
+    /* force also replaces a file that is not ours */
+    FILE *f = fopen(path, "w");
+    fputs("not hdf5\n", f);
+    fclose(f);
+    s = rb_store_open(path, 1, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_int_eq(rb_store_close(s), 0);
+    ck_assert_int_eq(rb_store_read(path, &back, &n, err, sizeof err), 0);
+    free(back);
+    unlink(path);
+}
+END_TEST
+
+/* Opening and reading must fail with a message naming the file, change no byte and print nothing. */
+static void assert_rejected(const char *path, const char *why)
+{
+    size_t len_before, len_after;
+    char *before = read_file(path, &len_before);
+    char err[512] = "";
+    stderr_capture();
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    size_t printed = stderr_release();
+    ck_assert_ptr_null(s);
+    ck_assert_uint_eq(printed, 0);
+    ck_assert_msg(strncmp(err, path, strlen(path)) == 0, "error does not name the file: %s", err);
+    ck_assert_msg(strstr(err, why) != NULL, "unexpected error: %s", err);
+
+    rb_record *rows = (rb_record *)1;
+    size_t n = 7;
+    err[0] = '\0';
+    stderr_capture();
+    ck_assert_int_eq(rb_store_read(path, &rows, &n, err, sizeof err), -1);
+    printed = stderr_release();
+    ck_assert_uint_eq(printed, 0);
+    ck_assert_ptr_null(rows);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_msg(strstr(err, why) != NULL, "unexpected error: %s", err);
+
+    char *after = read_file(path, &len_after);
+    ck_assert_uint_eq(len_before, len_after);
+    ck_assert(memcmp(before, after, len_before) == 0);
+    free(before);
+    free(after);
+}
+
+START_TEST(foreign_hdf5_rejected)
+{
+    const char *path = tmpfile_named("foreign.h5");
+    hid_t file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    ck_assert_int_ge(file, 0);
+    hsize_t dims[1] = {4};
+    const int data[4] = {1, 2, 3, 4};
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    hid_t d = H5Dcreate2(file, "data", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(d, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+    H5Dclose(d);
+    H5Sclose(space);
+    H5Fclose(file);
+    assert_rejected(path, "not an rnnbench results file");
+    unlink(path);
+}
+END_TEST
+
+START_TEST(text_file_rejected)
+{
+    const char *path = tmpfile_named("notes.txt");
+    FILE *f = fopen(path, "w");
+    fputs("# my notes, not a results file\nlstm 512 512 1 25\n", f);
+    fclose(f);
+    assert_rejected(path, "not an HDF5 file");
+    unlink(path);
+}
+END_TEST
+
+START_TEST(wrong_schema_version_rejected)
+{
+    const char *path = tmpfile_named("version.h5");
+    char err[512] = "";
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(rb_store_close(s), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t attr = H5Aopen(file, "schema_version", H5P_DEFAULT);
+    const int two = 2;
+    H5Awrite(attr, H5T_NATIVE_INT, &two);
+    H5Aclose(attr);
+    H5Fclose(file);
+    assert_rejected(path, "schema_version 2");
+    unlink(path);
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+    const char *path = tmpfile_named("absent.h5");
+    char err[512] = "";
+    rb_record *rows = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(rb_store_read(path, &rows, &n, err, sizeof err), -1);
+    ck_assert(strstr(err, path) == err && strstr(err, "no such file") != NULL);
+    ck_assert_ptr_null(rb_store_open("", 0, err, sizeof err));
+    ck_assert_ptr_null(rb_store_open(RB_TEST_TMPDIR, 0, err, sizeof err)); /* a directory */
+    ck_assert(strstr(err, "directory") != NULL);
+    ck_assert_int_eq(rb_store_close(NULL), 0);
+    ck_assert_int_eq(rb_store_has_key(NULL, "x", NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(runs_and_backends_attributes)
+{
+    const char *path = tmpfile_named("attrs.h5");
+    char err[512] = "";
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(rb_store_run_attrs(s, NULL, NULL, 0), -1); /* no run begun */
+    const char *k[] = {"start_time", "command_line", "mpi_size"};
+    const char *v[] = {"2026-11-25T21:00:00Z", "rnnbench run --suite paper", "4"};
+    ck_assert_int_eq(rb_store_begin_run(s, k, v, 3), 0);
+    const char *k2[] = {"end_time", "exit_status"}, *v2[] = {"2026-11-25T21:05:00Z", "0"};
+    ck_assert_int_eq(rb_store_run_attrs(s, k2, v2, 2), 0);
+    const char *bk[] = {"arch", "clock_mhz"}, *bv[] = {"plasticine.txt", "1000"};
+    ck_assert_int_eq(rb_store_backend_config(s, "spatial", bk, bv, 2), 0);
+    const char *bv2[] = {"plasticine-v2.txt", "1000"};
+    ck_assert_int_eq(rb_store_backend_config(s, "spatial", bk, bv2, 2), 0); /* overwrite */
+    ck_assert_int_eq(rb_store_backend_config(s, "cpu-blas", bk, bv, 1), 0);
+    ck_assert_int_eq(rb_store_backend_config(s, "bad/name", bk, bv, 1), -1);
+    ck_assert_int_eq(rb_store_close(s), 0);
+
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ck_assert_int_ge(file, 0);
+    assert_attr(file, "schema", "rnnbench-results");
+    int version = 0;
+    hid_t a = H5Aopen(file, "schema_version", H5P_DEFAULT);
+    hid_t at = H5Aget_type(a);
+    ck_assert_int_eq(H5Tget_class(at), H5T_INTEGER);
+    H5Aread(a, H5T_NATIVE_INT, &version);
+    H5Tclose(at);
+    H5Aclose(a);
+    ck_assert_int_eq(version, 1);
+    hid_t g = H5Gopen2(file, "/runs/0000", H5P_DEFAULT);
+    ck_assert_int_ge(g, 0);
+    assert_attr(g, "start_time", "2026-11-25T21:00:00Z");
+    assert_attr(g, "command_line", "rnnbench run --suite paper");
+    assert_attr(g, "mpi_size", "4");
+    assert_attr(g, "end_time", "2026-11-25T21:05:00Z");
+    assert_attr(g, "exit_status", "0");
+    H5Gclose(g);
+    g = H5Gopen2(file, "/backends/spatial", H5P_DEFAULT);
+    assert_attr(g, "arch", "plasticine-v2.txt");
+    assert_attr(g, "clock_mhz", "1000");
+    ck_assert_int_eq(attr_count(g), 2);
+    H5Gclose(g);
+    g = H5Gopen2(file, "/backends/cpu-blas", H5P_DEFAULT);
+    assert_attr(g, "arch", "plasticine.txt");
+    H5Gclose(g);
+    H5Fclose(file);
+    unlink(path);
+}
+END_TEST
+
+/* Enough rows to grow the key set several times, across batches and a reopen. */
+START_TEST(many_keys)
+{
+    const char *path = tmpfile_named("many.h5");
+    char err[512] = "";
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_ptr_nonnull(s);
+    enum { BATCH = 250, BATCHES = 8 };
+    rb_record *rows = malloc(BATCH * sizeof *rows);
+    for (int b = 0; b < BATCHES; b++) {
+        for (int i = 0; i < BATCH; i++)
+            make_row(&rows[i], b * BATCH + i, (i % 3) ? "ok" : "failed", "");
+        ck_assert_msg(rb_store_append(s, rows, BATCH, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    }
+    ck_assert_int_eq(rb_store_close(s), 0);
+    s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_ptr_nonnull(s);
+    char key[RB_KEY_LEN], status[16];
+    for (int i = 0; i < BATCH * BATCHES; i++) {
+        snprintf(key, sizeof key, "%016llx", 0xabc0000ULL + (unsigned long long)i);
+        ck_assert_int_eq(rb_store_has_key(s, key, status, sizeof status), 1);
+        ck_assert_str_eq(status, (i % BATCH) % 3 ? "ok" : "failed");
+    }
+    snprintf(key, sizeof key, "%016llx", 0xabc0000ULL + BATCH * BATCHES);
+    ck_assert_int_eq(rb_store_has_key(s, key, NULL, 0), 0);
+    rb_record bad;
+    make_row(&bad, 0, "ok", "");
+    bad.key[0] = '\0';
+    ck_assert_int_eq(rb_store_append(s, &bad, 1, NULL, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(rb_store_close(s), 0);
+    rb_record *back = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(rb_store_read(path, &back, &n, err, sizeof err), 0);
+    ck_assert_uint_eq(n, BATCH * BATCHES);
+    free(back);
+    free(rows);
+    unlink(path);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("store");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, record_init_defaults);
+    tcase_add_test(tc, fields_cover_record);
+    tcase_add_test(tc, round_trip);
+    tcase_add_test(tc, second_open_appends);
+    tcase_add_test(tc, force_replaces);
+    tcase_add_test(tc, foreign_hdf5_rejected);
+    tcase_add_test(tc, text_file_rejected);
+    tcase_add_test(tc, wrong_schema_version_rejected);
+    tcase_add_test(tc, missing_file);
+    tcase_add_test(tc, runs_and_backends_attributes);
+    tcase_add_test(tc, many_keys);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
