@@ -71,6 +71,12 @@ START_TEST(comments_blank_crlf_whitespace)
     ck_assert_str_eq(p[1].name, "gru-h4-i4-b1-t3");
     ck_assert_int_eq(p[2].cell, RB_CELL_VANILLA);
     free(p);
+    /* A UTF-8 byte-order mark at the start is skipped (only there). */
+    p = expect_ok("\xEF\xBB\xBF" "cell=gru hidden=4 timesteps=2\n", 1);
+    ck_assert_int_eq(p[0].cell, RB_CELL_GRU);
+    free(p);
+    expect_error("cell=gru hidden=4 timesteps=2\n\xEF\xBB\xBF" "cell=gru hidden=5 timesteps=2\n",
+                 "w.txt:2: ???cell: unknown key (expected cell, hidden, input, batch, timesteps or name)");
 }
 END_TEST
 

@@ -180,6 +180,8 @@ int rb_workload_parse_string(const char *text, const char *path, rb_problem **ou
     *out = NULL;
     *n = 0;
     const char *s = text ? text : "";
+    if (strncmp(s, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 byte-order mark, as some editors write */
+        s += 3;
     while (*s != '\0') {
         c.line++;
         const char *nl = strchr(s, '\n');
