@@ -1,0 +1,51 @@
+/* backends/cublas/gpu_probe.c — GPU discovery for the GPU backends: the no-crash device probe, device selection
+ * with a one-line description, and CUDA error formatting. */
+#include <stdio.h>
+#include <cuda_runtime_api.h>
+#include "gpu_common.h"
+
+int rb_gpu_cuda_fail(rb_status *st, int cuda_err, const char *what)
+{
+    cudaError_t e = (cudaError_t)cuda_err;
+    return rb_fail(st, "%s: %s (%s, error %d)", what, cudaGetErrorName(e), cudaGetErrorString(e), cuda_err);
+}
+
+int rb_gpu_probe(rb_status *why)
+{
+    int n = 0; /* stays 0 when the runtime finds no driver */
+    cudaError_t e = cudaGetDeviceCount(&n);
+    if (e != cudaSuccess) {
+        (void)cudaGetLastError(); /* clear it so later calls are not confused */
+        return rb_fail(why, "no usable GPU: cudaGetDeviceCount: %s (%s, error %d)", cudaGetErrorString(e),
+                       cudaGetErrorName(e), (int)e);
+    }
+    if (n <= 0)
+        return rb_fail(why, "no usable GPU: cudaGetDeviceCount found 0 CUDA devices");
+    return 0;
+}
+
+int rb_gpu_select(int dev, char *name, size_t name_len, char *desc, size_t desc_len, rb_status *st)
+{
+    if (rb_gpu_probe(st) != 0)
+        return -1;
+    int n = 0;
+    cudaError_t e = cudaGetDeviceCount(&n);
+    if (e != cudaSuccess)
+        return rb_gpu_cuda_fail(st, e, "cudaGetDeviceCount");
+    if (dev < 0 || dev >= n)
+        return rb_fail(st, "device=%d out of range: %d CUDA device(s)", dev, n);
+    e = cudaSetDevice(dev);
+    if (e != cudaSuccess)
+        return rb_gpu_cuda_fail(st, e, "cudaSetDevice");
+    struct cudaDeviceProp prop;
+    e = cudaGetDeviceProperties(&prop, dev);
+    if (e != cudaSuccess)
+        return rb_gpu_cuda_fail(st, e, "cudaGetDeviceProperties");
+    int drv = 0, rt = 0;
+    (void)cudaDriverGetVersion(&drv);
+    (void)cudaRuntimeGetVersion(&rt);
+    snprintf(name, name_len, "%s", prop.name);
+    snprintf(desc, desc_len, "%s (sm_%d%d, %d SMs, driver %d.%d, runtime %d.%d)", prop.name, prop.major, prop.minor,
+             prop.multiProcessorCount, drv / 1000, (drv % 1000) / 10, rt / 1000, (rt % 1000) / 10);
+    return 0;
+}

@@ -1,0 +1,14 @@
+# tests/gpu.cmake — tests of the GPU backends (cublas, cudnn): the Check test test_gpu_backends and the same checks
+# as the plain program gpu-selftest (no Check/MPI/HDF5). Without a GPU both check the probe path and skip the rest;
+# built without CUDA they check the stubs.
+set(_rb_gpu_libs rb_backend_cublas rb_backend_cudnn rb_workloads)
+set(_rb_gpu_defs "")
+if(NOT TARGET rb_gpu_common)
+  set(_rb_gpu_defs RB_GPU_STUBS_ONLY)
+endif()
+rb_add_check_test(test_gpu_backends SOURCES ${CMAKE_SOURCE_DIR}/tests/test_gpu_backends.c ${CMAKE_SOURCE_DIR}/tests/gpu_checks.c LIBS ${_rb_gpu_libs})
+target_compile_definitions(test_gpu_backends PRIVATE ${_rb_gpu_defs})
+add_executable(gpu-selftest ${CMAKE_SOURCE_DIR}/tests/gpu_selftest.c ${CMAKE_SOURCE_DIR}/tests/gpu_checks.c)
+target_link_libraries(gpu-selftest PRIVATE ${_rb_gpu_libs})
+target_compile_definitions(gpu-selftest PRIVATE ${_rb_gpu_defs})
+add_test(NAME gpu_selftest COMMAND gpu-selftest)
