@@ -23,23 +23,6 @@ struct rb_store {
     rb_keyset keys;
 };
 
-/* HDF5 prints its error stack on every failed call by default; the store reports its own messages. */
-typedef struct quiet_errors {
-    H5E_auto2_t func;
-    void *data;
-} quiet_errors;
-
-static void quiet_begin(quiet_errors *q)
-{
-    H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-static void quiet_end(const quiet_errors *q)
-{
-    H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
-}
-
 static void set_err(char *err, size_t errlen, const char *path, const char *fmt, const char *detail)
 {
     if (err == NULL || errlen == 0)
@@ -160,8 +143,8 @@ rb_store *rb_store_open(const char *path, int force, char *err, size_t errlen)
         set_err(err, errlen, path, "empty output file name%s", NULL);
         return NULL;
     }
-    quiet_errors q;
-    quiet_begin(&q);
+    rb_h5_quiet q;
+    rb_h5_quiet_begin(&q);
     rb_store *s = calloc(1, sizeof *s);
     if (s == NULL || (s->path = strdup(path)) == NULL) {
         set_err(err, errlen, path, "out of memory%s", NULL);
@@ -188,7 +171,7 @@ rb_store *rb_store_open(const char *path, int force, char *err, size_t errlen)
     } else if (create_new(path, exists, err, errlen, &s->file) != 0) {
         goto fail;
     }
-    quiet_end(&q);
+    rb_h5_quiet_end(&q);
     return s;
 fail:
     if (s != NULL) {
@@ -198,7 +181,7 @@ fail:
         free(s->path);
         free(s);
     }
-    quiet_end(&q);
+    rb_h5_quiet_end(&q);
     return NULL;
 }
 
@@ -253,8 +236,8 @@ int rb_store_begin_run(rb_store *s, const char *const *attr_keys, const char *co
 {
     if (s == NULL)
         return -1;
-    quiet_errors q;
-    quiet_begin(&q);
+    rb_h5_quiet q;
+    rb_h5_quiet_begin(&q);
     int id = -1;
     hid_t runs = open_or_create_group(s->file, "runs");
     H5G_info_t info;
@@ -278,8 +261,7 @@ int rb_store_begin_run(rb_store *s, const char *const *attr_keys, const char *co
         id = -1;
     if (id >= 0)
         s->run_id = id;
-    H5Eclear2(H5E_DEFAULT);
-    quiet_end(&q);
+    rb_h5_quiet_end(&q);
     return id;
 }
 
@@ -287,15 +269,14 @@ int rb_store_run_attrs(rb_store *s, const char *const *attr_keys, const char *co
 {
     if (s == NULL || s->run_id < 0)
         return -1;
-    quiet_errors q;
-    quiet_begin(&q);
+    rb_h5_quiet q;
+    rb_h5_quiet_begin(&q);
     char path[48];
     snprintf(path, sizeof path, "runs/%04d", s->run_id);
     int rc = attrs_on_group(s->file, path, attr_keys, attr_vals, n);
     if (rc == 0 && H5Fflush(s->file, H5F_SCOPE_GLOBAL) < 0)
         rc = -1;
-    H5Eclear2(H5E_DEFAULT);
-    quiet_end(&q);
+    rb_h5_quiet_end(&q);
     return rc;
 }
 
@@ -304,8 +285,8 @@ int rb_store_backend_config(rb_store *s, const char *backend, const char *const 
 {
     if (s == NULL || !valid_link_name(backend))
         return -1;
-    quiet_errors q;
-    quiet_begin(&q);
+    rb_h5_quiet q;
+    rb_h5_quiet_begin(&q);
     int rc = -1;
     hid_t backends = open_or_create_group(s->file, "backends");
     hid_t g = backends >= 0 ? open_or_create_group(backends, backend) : -1;
@@ -317,8 +298,7 @@ int rb_store_backend_config(rb_store *s, const char *backend, const char *const 
         H5Gclose(backends);
     if (rc == 0 && H5Fflush(s->file, H5F_SCOPE_GLOBAL) < 0)
         rc = -1;
-    H5Eclear2(H5E_DEFAULT);
-    quiet_end(&q);
+    rb_h5_quiet_end(&q);
     return rc;
 }
 
@@ -396,8 +376,8 @@ int rb_store_append(rb_store *s, rb_record *rows, size_t n, const double *const 
         set_err(err, errlen, NULL, "no open store%s", NULL);
         return -1;
     }
-    quiet_errors q;
-    quiet_begin(&q);
+    rb_h5_quiet q;
+    rb_h5_quiet_begin(&q);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         rows[i].run_id = s->run_id;
@@ -435,8 +415,7 @@ int rb_store_append(rb_store *s, rb_record *rows, size_t n, const double *const 
         rc = -1;
     }
 out:
-    H5Eclear2(H5E_DEFAULT);
-    quiet_end(&q);
+    rb_h5_quiet_end(&q);
     return rc;
 }
 
@@ -444,8 +423,8 @@ int rb_store_close(rb_store *s)
 {
     if (s == NULL)
         return 0;
-    quiet_errors q;
-    quiet_begin(&q);
+    rb_h5_quiet q;
+    rb_h5_quiet_begin(&q);
     int rc = H5Fflush(s->file, H5F_SCOPE_GLOBAL) < 0 ? -1 : 0;
     /* every object the store opened must be closed by now; a leak would keep the file open */
     if (H5Fget_obj_count(s->file, H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE | H5F_OBJ_ATTR) != 0)
@@ -455,8 +434,7 @@ int rb_store_close(rb_store *s)
     rb_keyset_free(&s->keys);
     free(s->path);
     free(s);
-    H5Eclear2(H5E_DEFAULT);
-    quiet_end(&q);
+    rb_h5_quiet_end(&q);
     return rc;
 }
 
@@ -468,8 +446,8 @@ int rb_store_read(const char *path, rb_record **rows, size_t *n, char *err, size
         set_err(err, errlen, path, "empty file name%s", NULL);
         return -1;
     }
-    quiet_errors q;
-    quiet_begin(&q);
+    rb_h5_quiet q;
+    rb_h5_quiet_begin(&q);
     int rc = -1;
     hid_t file = open_existing(path, H5F_ACC_RDONLY, err, errlen);
     if (file < 0)
@@ -498,7 +476,6 @@ int rb_store_read(const char *path, rb_record **rows, size_t *n, char *err, size
 close:
     H5Fclose(file);
 out:
-    H5Eclear2(H5E_DEFAULT);
-    quiet_end(&q);
+    rb_h5_quiet_end(&q);
     return rc;
 }

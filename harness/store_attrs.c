@@ -133,17 +133,38 @@ int rb_h5_read_int_attr(hid_t obj, const char *name, long long *value)
     return rc;
 }
 
+static char first_error[256];
+
 static herr_t take_first_message(unsigned n, const H5E_error2_t *e, void *data)
 {
     if (n == 0 && e->desc != NULL)
-        snprintf((char *)data, 256, "%s", e->desc);
+        snprintf((char *)data, sizeof first_error, "%s", e->desc);
     return 0;
+}
+
+/* Installed as HDF5's automatic error handler: keeps the first failure's innermost message, prints nothing. */
+static herr_t capture_error(hid_t stack, void *unused)
+{
+    (void)unused;
+    if (first_error[0] == '\0')
+        H5Ewalk2(stack, H5E_WALK_UPWARD, take_first_message, first_error);
+    return 0;
+}
+
+void rb_h5_quiet_begin(rb_h5_quiet *q)
+{
+    H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data);
+    H5Eset_auto2(H5E_DEFAULT, capture_error, NULL);
+    first_error[0] = '\0';
+}
+
+void rb_h5_quiet_end(const rb_h5_quiet *q)
+{
+    H5Eclear2(H5E_DEFAULT);
+    H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
 }
 
 void rb_h5_last_error(char *buf, size_t buflen)
 {
-    char first[256] = "";
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, take_first_message, first);
-    H5Eclear2(H5E_DEFAULT);
-    snprintf(buf, buflen, "%s", first[0] ? first : "unknown HDF5 error");
+    snprintf(buf, buflen, "%s", first_error[0] ? first_error : "unknown HDF5 error");
 }

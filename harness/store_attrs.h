@@ -1,5 +1,6 @@
 /* harness/store_attrs.h — internal to the store: scalar HDF5 attributes (variable-length UTF-8 strings and
- * int32), written with overwrite semantics, and a string reader that accepts fixed or variable length. */
+ * int32), written with overwrite semantics, a string reader that accepts fixed or variable length, and the
+ * capture of HDF5 error messages instead of HDF5's default printing of its error stack. */
 #ifndef RB_STORE_ATTRS_H
 #define RB_STORE_ATTRS_H
 
@@ -14,7 +15,15 @@ int rb_h5_write_int_attr(hid_t obj, const char *name, int value);
 int rb_h5_read_string_attr(hid_t obj, const char *name, char *buf, size_t buflen);
 /* Reads a scalar integer attribute. 0, or -1 when missing or not an integer. */
 int rb_h5_read_int_attr(hid_t obj, const char *name, long long *value);
-/* The innermost message on the HDF5 error stack (then cleared), or "unknown HDF5 error". */
+/* Between begin and end, HDF5 prints nothing; the innermost message of the first failing HDF5 call is kept
+ * for rb_h5_last_error. Not reentrant (the store is used by one thread of rank 0). */
+typedef struct rb_h5_quiet {
+    H5E_auto2_t func;
+    void *data;
+} rb_h5_quiet;
+void rb_h5_quiet_begin(rb_h5_quiet *q);
+void rb_h5_quiet_end(const rb_h5_quiet *q);
+/* The message kept since rb_h5_quiet_begin, or "unknown HDF5 error". */
 void rb_h5_last_error(char *buf, size_t buflen);
 
 #endif

@@ -442,6 +442,91 @@ START_TEST(wrong_schema_version_rejected)
 }
 END_TEST
 
+/* An HDF5 file that claims our schema but whose /results is something else. */
+static void write_impostor(const char *path, int with_table)
+{
+    hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, H5T_VARIABLE);
+    H5Tset_cset(str, H5T_CSET_UTF8);
+    hid_t scalar = H5Screate(H5S_SCALAR);
+    const char *schema = "rnnbench-results";
+    hid_t a = H5Acreate2(file, "schema", str, scalar, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, str, &schema);
+    H5Aclose(a);
+    const int one = 1;
+    a = H5Acreate2(file, "schema_version", H5T_STD_I32LE, scalar, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, H5T_NATIVE_INT, &one);
+    H5Aclose(a);
+    if (with_table) {
+        struct small { char key[17]; int hidden; };
+        hid_t key = H5Tcopy(H5T_C_S1);
+        H5Tset_size(key, 17);
+        hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct small));
+        H5Tinsert(t, "key", HOFFSET(struct small, key), key);
+        H5Tinsert(t, "hidden", HOFFSET(struct small, hidden), H5T_NATIVE_INT);
+        hsize_t dims[1] = {1};
+        hid_t space = H5Screate_simple(1, dims, NULL);
+        struct small row = {"0123456789abcdef", 7};
+        hid_t d = H5Dcreate2(file, "results", t, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &row);
+        H5Dclose(d);
+        H5Sclose(space);
+        H5Tclose(t);
+        H5Tclose(key);
+    }
+    H5Sclose(scalar);
+    H5Tclose(str);
+    H5Fclose(file);
+}
+
+START_TEST(wrong_table_rejected)
+{
+    const char *path = tmpfile_named("impostor.h5");
+    write_impostor(path, 1);
+    assert_rejected(path, "/results has 2 fields");
+    write_impostor(path, 0);
+    assert_rejected(path, "no /results table");
+    unlink(path);
+}
+END_TEST
+
+/* A damaged results file (cut after its first 1 KiB): HDF5 itself fails; still silent and untouched. */
+START_TEST(truncated_file_rejected)
+{
+    const char *path = tmpfile_named("truncated.h5");
+    char err[512] = "";
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_ptr_nonnull(s);
+    rb_record r;
+    make_row(&r, 0, "ok", "a=b");
+    const double x[] = {1.0};
+    const double *samples[] = {x};
+    const size_t ns[] = {1};
+    ck_assert_int_eq(rb_store_append(s, &r, 1, samples, ns, err, sizeof err), 0);
+    ck_assert_int_eq(rb_store_close(s), 0);
+    ck_assert_int_eq(truncate(path, 1024), 0);
+    assert_rejected(path, "HDF5: ");
+    unlink(path);
+}
+END_TEST
+
+START_TEST(create_failure_reports_hdf5_reason)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/no-such-dir-%ld/out.h5", RB_TEST_TMPDIR, (long)getpid());
+    snprintf(tmp_path, sizeof tmp_path, "%s/store_%ld_create", RB_TEST_TMPDIR, (long)getpid());
+    char err[512] = "";
+    stderr_capture();
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    size_t printed = stderr_release();
+    ck_assert_ptr_null(s);
+    ck_assert_uint_eq(printed, 0);
+    ck_assert_msg(strncmp(err, path, strlen(path)) == 0, "%s", err);
+    ck_assert_msg(strstr(err, "cannot create") != NULL && strstr(err, "unknown HDF5 error") == NULL, "%s", err);
+}
+END_TEST
+
 START_TEST(missing_file)
 {
     const char *path = tmpfile_named("absent.h5");
@@ -563,6 +648,9 @@ int main(void)
     tcase_add_test(tc, foreign_hdf5_rejected);
     tcase_add_test(tc, text_file_rejected);
     tcase_add_test(tc, wrong_schema_version_rejected);
+    tcase_add_test(tc, wrong_table_rejected);
+    tcase_add_test(tc, truncated_file_rejected);
+    tcase_add_test(tc, create_failure_reports_hdf5_reason);
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, runs_and_backends_attributes);
     tcase_add_test(tc, many_keys);
