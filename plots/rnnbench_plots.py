@@ -310,55 +310,85 @@ def _pick(header, *names):
     return None
 
 
-def fig_dse(path, out, written):
-    if not path:
-        print("note: design-space figure skipped (no --dse CSV; make one with `rnnbench explore --backend spatial ...`)")
-        return
-    with open(path, newline="") as f:
-        lines = [l for l in f if l.strip() and not l.startswith("#")]
-    rows = list(csv.DictReader(lines))
-    if not rows:
-        print("note: design-space figure skipped (%s has no rows)" % path)
-        return
-    hdr = rows[0].keys()
-    lat = _pick(hdr, "latency_ms", "latency", "latency_us", "latency_cycles", "cycles")
-    units = _pick(hdr, "units", "units_used", "pcu", "pcus")
-    if not lat or not units:
-        print("note: design-space figure skipped (%s lacks latency/units columns)" % path)
-        return
-    task = _pick(hdr, "task", "workload", "problem")
-    fits = _pick(hdr, "fits", "feasible", "legal")
+def _num(r, k):
+    try:
+        return float(r[k]) if k else math.nan
+    except (TypeError, ValueError):
+        return math.nan
 
-    def num(r, k):
-        try:
-            return float(r[k])
-        except (TypeError, ValueError):
-            return math.nan
 
+def read_dse(paths):
+    """Design points from one or more `rnnbench explore --backend spatial` CSVs, as dicts with task, units,
+    latency_ms, fits, chosen, simulated. Column names accepted: sim_latency_ms (else model_latency_ms, latency_ms,
+    latency), pcus (else units), weights=on-chip|dram-streamed (else fits), chosen; task from task/workload or
+    from cell/hidden/timesteps/batch."""
+    pts, units_name = [], "PCUs"
+    for path in paths:
+        with open(path, newline="") as f:
+            lines = [l for l in f if l.strip() and not l.startswith("#")]
+        rows = [r for r in csv.DictReader(lines) if r]
+        if not rows:
+            continue
+        hdr = rows[0].keys()
+        sim = _pick(hdr, "sim_latency_ms")
+        lat = _pick(hdr, "model_latency_ms", "latency_ms", "latency")
+        units = _pick(hdr, "pcus", "units", "units_used")
+        if not (sim or lat) or not units:
+            print("note: %s lacks latency/units columns; skipped" % path)
+            continue
+        units_name = "PCUs" if units.lower() == "pcus" else units
+        weights, fits = _pick(hdr, "weights"), _pick(hdr, "fits", "feasible")
+        chosen, task = _pick(hdr, "chosen"), _pick(hdr, "task", "workload")
+        for r in rows:
+            if r.get(units) == units:  # a repeated header line of a concatenated CSV
+                continue
+            s_lat, m_lat = _num(r, sim), _num(r, lat)
+            name = r[task] if task else "%s H%s T%s B%s" % (r.get("cell", "?").upper(), r.get("hidden", "?"),
+                                                          r.get("timesteps", "?"), r.get("batch", "?"))
+            if weights:
+                ok_fit = r[weights].strip() == "on-chip"
+            elif fits:
+                ok_fit = r[fits].strip().lower() in ("1", "true", "yes", "ok")
+            else:
+                ok_fit = True
+            pts.append({"task": name, "units": _num(r, units), "latency_ms": s_lat if math.isfinite(s_lat) else m_lat,
+                        "simulated": math.isfinite(s_lat), "fits": ok_fit,
+                        "chosen": bool(chosen) and r[chosen].strip() in ("1", "true", "yes")})
+    return [p for p in pts if math.isfinite(p["units"]) and math.isfinite(p["latency_ms"])], units_name
+
+
+def fig_dse(paths, out, written):
+    if not paths:
+        print("note: design-space figure skipped (no --dse CSV; make one with "
+              "`rnnbench explore --backend spatial ... > dse.csv`)")
+        return
+    pts, units_name = read_dse(paths)
+    if not pts:
+        print("note: design-space figure skipped (no usable design points in %s)" % ", ".join(paths))
+        return
     fig, (ax,) = new_figure()
-    groups = {}
-    for r in rows:
-        groups.setdefault(r[task] if task else "", []).append(r)
-    for gi, (name, rs) in enumerate(groups.items()):
-        colour = OKABE_ITO[gi % len(OKABE_ITO)]
-        good = [r for r in rs if not fits or r[fits].strip().lower() in ("1", "true", "yes", "ok")]
-        bad = [r for r in rs if r not in good]
+    tasks = list(dict.fromkeys(p["task"] for p in pts))
+    for ti, name in enumerate(tasks):
+        colour = OKABE_ITO[ti % len(OKABE_ITO)]
+        tp = [p for p in pts if p["task"] == name]
+        good = [p for p in tp if p["fits"]]
+        bad = [p for p in tp if not p["fits"]]
+        ax.scatter([p["units"] for p in good], [p["latency_ms"] for p in good], s=14, color=colour,
+                   label=name + " (weights on chip)")
         if bad:
-            ax.scatter([num(r, units) for r in bad], [num(r, lat) for r in bad], marker="x", s=14,
-                       color=colour, alpha=0.5, label="%s (does not fit)" % name if name else "does not fit")
-        xs, ys = [num(r, units) for r in good], [num(r, lat) for r in good]
-        ax.scatter(xs, ys, s=14, color=colour, label=name or "design points")
-        pts = [(x, y) for x, y in zip(xs, ys) if math.isfinite(x) and math.isfinite(y)]
-        if pts:
-            bx, by = min(pts, key=lambda p: (p[1], p[0]))
-            ax.scatter([bx], [by], marker="*", s=160, color=colour, edgecolor="black", zorder=5,
-                       label="fastest" + (" (%s)" % name if name else ""))
+            ax.scatter([p["units"] for p in bad], [p["latency_ms"] for p in bad], marker="x", s=14,
+                       color=colour, alpha=0.6, label=name + " (weights streamed / does not fit)")
+        best = [p for p in tp if p["chosen"]] or [min(good or tp, key=lambda p: (p["latency_ms"], p["units"]))]
+        ax.scatter([best[0]["units"]], [best[0]["latency_ms"]], marker="*", s=180, color=colour,
+                   edgecolor="black", zorder=5, label=name + " (chosen)")
     ax.set_yscale("log")
     plain_log_axis(ax.yaxis)
-    ax.set_xlabel("units used (%s)" % units)
-    ax.set_ylabel("latency (%s, log scale)" % lat)
-    ax.set_title("Spatial accelerator design space: latency vs resources (%s)" % os.path.basename(path),
-                 fontsize=10)
+    ax.set_xlabel("units used (%s)" % units_name)
+    nsim = sum(p["simulated"] for p in pts)
+    ax.set_ylabel("latency (ms, log scale; %s)" % ("cycle-simulated where available, else model"
+                                                    if nsim else "analytic model"))
+    ax.set_title("Spatial accelerator design space: latency vs units (%d points, %d simulated)"
+                 % (len(pts), nsim), fontsize=10)
     ax.grid(which="both", alpha=0.3)
     ax.legend(fontsize=7)
     save(fig, out, "dse", written)
@@ -369,16 +399,18 @@ def main(argv=None):
     ap.add_argument("results", help="rnnbench results file (HDF5)")
     ap.add_argument("--out", default="results/figures", help="output folder (default results/figures)")
     ap.add_argument("--baseline", default=None, help="baseline backend (default cpu-blas, else first)")
-    ap.add_argument("--dse", default=None, help="CSV from `rnnbench explore --backend spatial` for dse.png")
+    ap.add_argument("--dse", action="append", default=[], metavar="CSV",
+                    help="CSV from `rnnbench explore --backend spatial` for dse.png (repeatable)")
     a = ap.parse_args(argv)
     try:
         grid = Grid(load_rows(a.results), a.baseline)
     except ResultsError as e:
         print("%s: %s" % (a.results, e), file=sys.stderr)
         return 2
-    if a.dse and not os.path.isfile(a.dse):
-        print("%s: no such file" % a.dse, file=sys.stderr)
-        return 2
+    for d in a.dse:
+        if not os.path.isfile(d):
+            print("%s: no such file" % d, file=sys.stderr)
+            return 2
     os.makedirs(a.out, exist_ok=True)
     plt.rcParams.update({"font.size": 9, "svg.hashsalt": "rnnbench"})
     colours = colour_map(grid.cols)

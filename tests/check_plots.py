@@ -42,12 +42,16 @@ def main():
     # a design-space CSV shaped like `rnnbench explore --backend spatial` output
     dse = os.path.join(a.out, "dse_points.csv")
     with open(dse, "w") as f:
-        f.write("task,hu,ru,rv,units,latency_ms,area_mm2,fits\n")
+        f.write("arch,cell,hidden,input,batch,timesteps,input_mode,hu,ru,rv,gp,pcus,pmus,weights,step_cycles,"
+                "model_latency_ms,sim_latency_ms,area_alloc_mm2,chosen\n")
         for hu in (1, 2, 4, 8):
             for ru in (1, 2, 4):
-                units = hu * ru * 4
-                f.write("lstm-h256-t150,%d,%d,16,%d,%.6f,%.1f,%d\n" % (hu, ru, units, 2.0 / (hu * ru) + 0.01,
-                                                                        units * 1.4, int(units <= 64)))
+                pcus = hu * ru * 4
+                lat = 2.0 / (hu * ru) + 0.01
+                sim = "%.6f" % (lat * 1.05) if hu == ru else ""
+                f.write("test,lstm,256,256,1,150,skip,%d,%d,16,1,%d,%d,%s,100,%.6f,%s,%.2f,%d\n"
+                        % (hu, ru, pcus, pcus, "on-chip" if pcus <= 64 else "dram-streamed", lat, sim,
+                           pcus * 1.4, int(hu == 4 and ru == 4)))
     assert run(a.script, [a.results, "--out", a.out, "--dse", dse]) == 0, "plot script failed"
     for name in FIGURES:
         png, svg = (os.path.join(a.out, name + ext) for ext in (".png", ".svg"))
