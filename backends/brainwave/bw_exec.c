@@ -1,0 +1,221 @@
+/* backends/brainwave/bw_exec.c — functional BFP/fp16 execution of LSTM, GRU and vanilla cells as the modeled
+ * Brainwave NPU runs them (see bw_exec.h). The MFU op sequence follows the per-cell op lists counted in the
+ * architecture file (mfu_ops_*). */
+#include "bw_exec.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define R16(v) bw_fp16_round(v)
+
+static float sigmoidf(float v) { return 1.0f / (1.0f + expf(-v)); }
+
+int bw_bfp_matrix_make(bw_bfp_matrix *m, const bw_bfp_format *f, const float *a, int rows, int cols, int block)
+{
+    memset(m, 0, sizeof *m);
+    m->rows = rows;
+    m->cols = cols;
+    m->block = block;
+    m->col_blocks = (cols + block - 1) / block;
+    size_t padded = (size_t)m->col_blocks * block;
+    m->q = calloc((size_t)rows * padded, sizeof *m->q);
+    m->exp = calloc((size_t)rows * m->col_blocks, sizeof *m->exp);
+    if (!m->q || !m->exp) {
+        bw_bfp_matrix_free(m);
+        return -1;
+    }
+    for (int r = 0; r < rows; r++)
+        for (int cb = 0; cb < m->col_blocks; cb++) {
+            int c0 = cb * block;
+            int len = cols - c0 < block ? cols - c0 : block;
+            m->exp[(size_t)r * m->col_blocks + cb] =
+                (int16_t)bw_bfp_quantize(f, a + (size_t)r * cols + c0, len, m->q + (size_t)r * padded + c0);
+        }
+    return 0;
+}
+
+void bw_bfp_matrix_free(bw_bfp_matrix *m)
+{
+    free(m->q);
+    free(m->exp);
+    m->q = NULL;
+    m->exp = NULL;
+}
+
+void bw_bfp_vector(const bw_bfp_format *f, const float *x, int n, int block, int16_t *q, int16_t *sx)
+{
+    int blocks = (n + block - 1) / block;
+    for (int cb = 0; cb < blocks; cb++) {
+        int c0 = cb * block;
+        int len = n - c0 < block ? n - c0 : block;
+        sx[cb] = (int16_t)bw_bfp_quantize(f, x + c0, len, q + c0);
+        for (int i = len; i < block; i++)
+            q[c0 + i] = 0; /* padding of the last native block */
+    }
+}
+
+static int32_t block_dot(const int16_t *restrict a, const int16_t *restrict b, int n)
+{
+    int32_t s = 0;
+    for (int i = 0; i < n; i++)
+        s += (int32_t)a[i] * (int32_t)b[i];
+    return s;
+}
+
+void bw_bfp_matvec(const bw_bfp_matrix *m, const int16_t *qx, const int16_t *sx, float *y)
+{
+    size_t padded = (size_t)m->col_blocks * m->block;
+    for (int r = 0; r < m->rows; r++) {
+        const int16_t *row = m->q + (size_t)r * padded;
+        const int16_t *ex = m->exp + (size_t)r * m->col_blocks;
+        float acc = 0.0f;
+        for (int cb = 0; cb < m->col_blocks; cb++) {
+            int32_t d = block_dot(row + (size_t)cb * m->block, qx + (size_t)cb * m->block, m->block);
+            acc += ldexpf((float)d, ex[cb] + sx[cb]);
+        }
+        y[r] = acc;
+    }
+}
+
+void bw_exec_free(bw_exec *ex)
+{
+    bw_bfp_matrix_free(&ex->W);
+    bw_bfp_matrix_free(&ex->U);
+    free(ex->b_sum);
+    free(ex->bw);
+    free(ex->bu);
+    free(ex->qvec);
+    free(ex->qexp);
+    free(ex->xin);
+    free(ex->wx);
+    free(ex->uh);
+    free(ex->h);
+    free(ex->c);
+    free(ex->tmp);
+    memset(ex, 0, sizeof *ex);
+}
+
+int bw_exec_init(bw_exec *ex, const rb_problem *p, const rb_weights *w, const bw_bfp_format *fmt, int block,
+                 char *err, size_t errlen)
+{
+    memset(ex, 0, sizeof *ex);
+    int G = rb_cell_gates(p->cell);
+    int H = p->hidden, I = p->input;
+    if (G <= 0 || H <= 0 || I <= 0 || block <= 0 || w->gates != G || w->hidden != H || w->input != I) {
+        snprintf(err, errlen, "weights do not match the problem (G %d/%d, H %d/%d, I %d/%d)", w->gates, G,
+                 w->hidden, H, w->input, I);
+        return -1;
+    }
+    double qmax = (double)((1 << fmt->mag_bits) - 1);
+    if (qmax * qmax * block > (double)INT32_MAX) {
+        snprintf(err, errlen, "BFP block dot product of %d x %d-bit magnitudes would overflow int32", block,
+                 fmt->mag_bits);
+        return -1;
+    }
+    ex->prob = *p;
+    ex->fmt = *fmt;
+    ex->block = block;
+    size_t GH = (size_t)G * H;
+    int maxdim = H > I ? H : I;
+    size_t padded = ((size_t)(maxdim + block - 1) / block) * block;
+    if (bw_bfp_matrix_make(&ex->W, fmt, w->W, (int)GH, I, block) != 0 ||
+        bw_bfp_matrix_make(&ex->U, fmt, w->U, (int)GH, H, block) != 0)
+        goto oom;
+    ex->b_sum = malloc(GH * sizeof(float));
+    ex->bw = malloc(GH * sizeof(float));
+    ex->bu = malloc(GH * sizeof(float));
+    ex->qvec = malloc(padded * sizeof *ex->qvec);
+    ex->qexp = malloc((padded / block) * sizeof *ex->qexp);
+    ex->xin = malloc((size_t)I * sizeof(float));
+    ex->wx = malloc(GH * sizeof(float));
+    ex->uh = malloc(GH * sizeof(float));
+    ex->h = malloc((size_t)H * sizeof(float));
+    ex->c = malloc((size_t)H * sizeof(float));
+    ex->tmp = malloc((size_t)H * sizeof(float));
+    if (!ex->b_sum || !ex->bw || !ex->bu || !ex->qvec || !ex->qexp || !ex->xin || !ex->wx || !ex->uh || !ex->h ||
+        !ex->c || !ex->tmp)
+        goto oom;
+    for (size_t i = 0; i < GH; i++) {
+        ex->bw[i] = R16(w->bw[i]);
+        ex->bu[i] = R16(w->bu[i]);
+        ex->b_sum[i] = R16(w->bw[i] + w->bu[i]);
+    }
+    return 0;
+oom:
+    bw_exec_free(ex);
+    snprintf(err, errlen, "out of memory quantising weights (G*H = %zu, I = %d)", GH, I);
+    return -1;
+}
+
+/* MVM: fp16 vector -> BFP blocks -> exact block products, fp32 accumulation -> fp16 result. */
+static void mvm(bw_exec *ex, const bw_bfp_matrix *m, const float *v, int n, float *out)
+{
+    bw_bfp_vector(&ex->fmt, v, n, ex->block, ex->qvec, ex->qexp);
+    bw_bfp_matvec(m, ex->qvec, ex->qexp, out);
+    for (int r = 0; r < m->rows; r++)
+        out[r] = R16(out[r]);
+}
+
+static void step_lstm(bw_exec *ex)
+{
+    const int H = ex->prob.hidden;
+    const float *wx = ex->wx, *uh = ex->uh, *b = ex->b_sum;
+    for (int j = 0; j < H; j++) {
+        float g4[4];
+        for (int g = 0; g < 4; g++) { /* gates i, f, g, o: vv_add, vv_add bias, activation */
+            int k = g * H + j;
+            float pre = R16(R16(wx[k] + uh[k]) + b[k]);
+            g4[g] = R16(g == 2 ? tanhf(pre) : sigmoidf(pre));
+        }
+        float c = R16(R16(g4[1] * ex->c[j]) + R16(g4[0] * g4[2]));
+        ex->c[j] = c;
+        ex->h[j] = R16(g4[3] * R16(tanhf(c)));
+    }
+}
+
+static void step_gru(bw_exec *ex)
+{
+    const int H = ex->prob.hidden;
+    const float *wx = ex->wx, *uh = ex->uh;
+    for (int j = 0; j < H; j++) {
+        int kr = j, kz = H + j, kn = 2 * H + j;
+        float r = R16(sigmoidf(R16(R16(wx[kr] + uh[kr]) + ex->b_sum[kr])));
+        float z = R16(sigmoidf(R16(R16(wx[kz] + uh[kz]) + ex->b_sum[kz])));
+        float un = R16(uh[kn] + ex->bu[kn]);
+        float n = R16(tanhf(R16(R16(R16(r * un) + wx[kn]) + ex->bw[kn])));
+        ex->tmp[j] = R16(n + R16(z * R16(ex->h[j] - n)));
+    }
+    memcpy(ex->h, ex->tmp, (size_t)H * sizeof(float));
+}
+
+static void step_vanilla(bw_exec *ex)
+{
+    const int H = ex->prob.hidden;
+    for (int j = 0; j < H; j++)
+        ex->h[j] = R16(tanhf(R16(R16(ex->wx[j] + ex->uh[j]) + ex->b_sum[j])));
+}
+
+void bw_exec_run(bw_exec *ex, const float *x, float *y)
+{
+    const int H = ex->prob.hidden, I = ex->prob.input, B = ex->prob.batch, T = ex->prob.timesteps;
+    for (int b = 0; b < B; b++) { /* one request after another */
+        memset(ex->h, 0, (size_t)H * sizeof(float));
+        memset(ex->c, 0, (size_t)H * sizeof(float));
+        for (int t = 0; t < T; t++) {
+            const float *xt = x + ((size_t)t * B + b) * I;
+            for (int i = 0; i < I; i++)
+                ex->xin[i] = R16(xt[i]); /* inputs arrive as fp16 vectors */
+            mvm(ex, &ex->W, ex->xin, I, ex->wx);
+            mvm(ex, &ex->U, ex->h, H, ex->uh);
+            switch (ex->prob.cell) {
+            case RB_CELL_LSTM: step_lstm(ex); break;
+            case RB_CELL_GRU: step_gru(ex); break;
+            case RB_CELL_VANILLA: step_vanilla(ex); break;
+            }
+            memcpy(y + ((size_t)t * B + b) * H, ex->h, (size_t)H * sizeof(float));
+        }
+    }
+}
