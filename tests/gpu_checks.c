@@ -21,34 +21,6 @@ extern const rb_backend rb_backend_cudnn;
 
 #define FAIL(r, ...) (snprintf((r)->msg, sizeof (r)->msg, __VA_ARGS__), (r)->failed = 1)
 
-/* 1 when the GPU backends can run here; otherwise r is marked skipped with the probe's reason. */
-static int need_gpu(gpu_check_result *r)
-{
-    rb_status why = {{0}};
-    if (rb_backend_cublas.probe(&why) == 0)
-        return 1;
-    r->skipped = 1;
-    snprintf(r->msg, sizeof r->msg, "no GPU: %s", why.msg);
-    return 0;
-}
-
-static void opts_set(rb_options *o, const char *spec)
-{
-    /* spec: "k=v,k=v" */
-    memset(o, 0, sizeof *o);
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *tok = strtok(buf, ","); tok && o->n < RB_OPT_MAX; tok = strtok(NULL, ",")) {
-        char *eq = strchr(tok, '=');
-        if (!eq)
-            continue;
-        *eq = 0;
-        snprintf(o->key[o->n], RB_OPT_KEY_MAX, "%s", tok);
-        snprintf(o->val[o->n], RB_OPT_VAL_MAX, "%s", eq + 1);
-        o->n++;
-    }
-}
-
 /* ---- checks that need no GPU ---- */
 
 static void check_probe(gpu_check_result *r)
@@ -99,6 +71,34 @@ static void check_prepare_without_gpu(gpu_check_result *r)
 }
 
 #ifndef RB_GPU_STUBS_ONLY
+/* 1 when the GPU backends can run here; otherwise r is marked skipped with the probe's reason. */
+static int need_gpu(gpu_check_result *r)
+{
+    rb_status why = {{0}};
+    if (rb_backend_cublas.probe(&why) == 0)
+        return 1;
+    r->skipped = 1;
+    snprintf(r->msg, sizeof r->msg, "no GPU: %s", why.msg);
+    return 0;
+}
+
+static void opts_set(rb_options *o, const char *spec)
+{
+    /* spec: "k=v,k=v" */
+    memset(o, 0, sizeof *o);
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *tok = strtok(buf, ","); tok && o->n < RB_OPT_MAX; tok = strtok(NULL, ",")) {
+        char *eq = strchr(tok, '=');
+        if (!eq)
+            continue;
+        *eq = 0;
+        snprintf(o->key[o->n], RB_OPT_KEY_MAX, "%s", tok);
+        snprintf(o->val[o->n], RB_OPT_VAL_MAX, "%s", eq + 1);
+        o->n++;
+    }
+}
+
 static void check_options(gpu_check_result *r)
 {
     rb_problem p = {RB_CELL_GRU, 16, 8, 1, 3, "t"};

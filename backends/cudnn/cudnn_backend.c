@@ -26,6 +26,7 @@ typedef struct cudnn_state {
     const char *math_name;
     cudnnHandle_t dnn;
     cudnnRNNDescriptor_t rnn;
+    cudnnDropoutDescriptor_t dropout; /* dropout 0, no RNG states: one layer, inference */
     cudnnRNNDataDescriptor_t xdesc, ydesc;
     cudnnTensorDescriptor_t hdesc, cdesc;
     cudaStream_t stream;
@@ -85,6 +86,8 @@ static void cudnn_release(void *state)
         cudnnDestroyTensorDescriptor(s->cdesc);
     if (s->rnn)
         cudnnDestroyRNNDescriptor(s->rnn);
+    if (s->dropout)
+        cudnnDestroyDropoutDescriptor(s->dropout);
     if (s->dnn)
         cudnnDestroy(s->dnn);
     if (s->ev0)
@@ -116,12 +119,14 @@ static int make_rnn(cudnn_state *s, const rb_problem *p, rb_status *st)
         tries[n] = CUDNN_FMA_MATH, names[n++] = "fma (strict fp32)";
         tries[n] = CUDNN_DEFAULT_MATH, names[n++] = "default (fma math refused)";
     }
+    DNN_TRY(cudnnCreateDropoutDescriptor(&s->dropout), "cudnnCreateDropoutDescriptor");
+    DNN_TRY(cudnnSetDropoutDescriptor(s->dropout, s->dnn, 0.0f, NULL, 0, 0), "cudnnSetDropoutDescriptor");
     DNN_TRY(cudnnCreateRNNDescriptor(&s->rnn), "cudnnCreateRNNDescriptor");
     cudnnStatus_t cs = CUDNN_STATUS_BAD_PARAM;
     for (int i = 0; i < n && cs != CUDNN_STATUS_SUCCESS; i++) {
         cs = cudnnSetRNNDescriptor_v8(s->rnn, algo_ids[s->algo], cell_mode(p->cell), CUDNN_RNN_DOUBLE_BIAS,
                                       CUDNN_UNIDIRECTIONAL, s->skip ? CUDNN_SKIP_INPUT : CUDNN_LINEAR_INPUT, dt,
-                                      CUDNN_DATA_FLOAT, tries[i], s->I, s->H, s->H, 1, NULL,
+                                      CUDNN_DATA_FLOAT, tries[i], s->I, s->H, s->H, 1, s->dropout,
                                       CUDNN_RNN_PADDED_IO_DISABLED);
         s->math_name = names[i];
     }
