@@ -2,13 +2,13 @@
 #include "record.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static void set_source(char *dst, size_t len)
 {
     /* "unavailable" is 11 characters: it fits the 12-byte *_source fields exactly. */
-    strncpy(dst, "unavailable", len - 1);
-    dst[len - 1] = '\0';
+    snprintf(dst, len, "%s", "unavailable");
 }
 
 void rb_record_init(rb_record *r)
