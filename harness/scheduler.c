@@ -1,0 +1,554 @@
+/* harness/scheduler.c — rb_campaign_run: capability exchange, node detection, and the dynamic dispatcher.
+ *
+ * Every rank starts an executor (runner.h: a forked child process by default) that probes the backends; the
+ * capabilities are gathered on rank 0. Rank 0 coordinates and is the only writer: it hands out jobs one message at a
+ * time (workers pull: each holds at most `depth` jobs, the head running, the rest queued so the next job is already
+ * there when one finishes), at most one measured job per node in flight (which also means at most one per GPU),
+ * simulated/modeled jobs on any capable rank. With forked executors rank 0 also runs jobs in its own child while it
+ * stays responsive to messages and signals; with inline executors (RNNBENCH_EXECUTOR=inline) rank 0 only
+ * coordinates when there is more than one rank. Results stream to rank 0 (record + samples as one MPI_BYTE blob) and
+ * are appended in batches (batch_rows, or every 2 s). SIGINT/SIGTERM on rank 0: stop dispatching, write what has
+ * arrived, tell the workers to stop, return with interrupted set (main closes the file). */
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "capability.h"
+#include "mpi_info.h"
+#include "progress.h"
+#include "registry.h"
+#include "runner.h"
+#include "scheduler.h"
+#include "signals.h"
+#include "timing.h"
+
+enum { TAG_JOB = 11, TAG_STOP = 12, TAG_RESULT = 13, TAG_GONE = 14 };
+enum { JOB_PENDING = 0, JOB_ASSIGNED = 1, JOB_DONE = 2 };
+
+#define RB_FLUSH_EVERY_S 2.0
+#define RB_MAX_WAIT_S 0.002 /* longest idle sleep between looks at MPI (rank 0 and workers) */
+
+static void idle_sleep(double s)
+{
+    struct timespec t;
+    t.tv_sec = 0;
+    t.tv_nsec = (long)(s * 1e9);
+    nanosleep(&t, NULL); /* EINTR (a signal) just ends it early */
+}
+
+static int env_int(const char *name, int def, int lo, int hi)
+{
+    const char *e = getenv(name);
+    if (!e || !*e)
+        return def;
+    char *end = NULL;
+    long v = strtol(e, &end, 10);
+    return (end && *end == '\0' && v >= lo && v <= hi) ? (int)v : def;
+}
+
+static int use_fork(void)
+{
+    const char *e = getenv("RNNBENCH_EXECUTOR");
+    return !(e && strcmp(e, "inline") == 0);
+}
+
+/* ------------------------------------------------------------------ coordinator (rank 0) state */
+
+typedef struct slot {
+    int active;    /* runs jobs and has not left */
+    int node;      /* node id */
+    int out;       /* jobs handed out, not yet answered */
+    int jobs[RB_RUNNER_DEPTH];
+} slot;
+
+typedef struct coord {
+    const rb_campaign *c;
+    rb_campaign_result *res;
+    int size, depth, nb;
+    rb_caps *caps; /* [size] */
+    slot *slots;   /* [size] */
+    rb_runner *local; /* rank 0's own lane, or NULL */
+    unsigned char *state, *measured;
+    int *node_busy; /* [size], indexed by node id: measured jobs in flight */
+    size_t pending, done, total;
+    /* batch */
+    rb_record *rows;
+    double **samples;
+    size_t *nsamples;
+    size_t nbatch;
+    double last_flush;
+    rb_progress prog;
+    char host[64];
+} coord;
+
+static int flush_batch(coord *k)
+{
+    if (k->nbatch == 0)
+        return 0;
+    int rc = 0;
+    if (k->c->store && !k->res->store_error) {
+        char err[256] = "";
+        if (rb_store_append(k->c->store, k->rows, k->nbatch, (const double *const *)k->samples, k->nsamples, err,
+                            sizeof err) != 0) {
+            fprintf(stderr, "rnnbench: writing results failed: %s\n", err[0] ? err : "unknown error");
+            k->res->store_error = 1;
+            rc = -1;
+        }
+    }
+    for (size_t i = 0; i < k->nbatch; i++) {
+        free(k->samples[i]);
+        k->samples[i] = NULL;
+    }
+    k->nbatch = 0;
+    k->last_flush = rb_now();
+    return rc;
+}
+
+/* Takes ownership of r->samples. */
+static void add_result(coord *k, rb_job_result *r)
+{
+    const char *st = r->rec.status;
+    if (strcmp(st, "ok") == 0)
+        k->res->ok++;
+    else if (strcmp(st, "unavailable") == 0)
+        k->res->unavailable++;
+    else if (strcmp(st, "timeout") == 0)
+        k->res->timeout++;
+    else
+        k->res->failed++;
+    k->done++;
+    k->rows[k->nbatch] = r->rec;
+    k->samples[k->nbatch] = r->samples;
+    k->nsamples[k->nbatch] = r->samples ? r->nsamples : 0;
+    r->samples = NULL;
+    if (++k->nbatch >= (size_t)k->c->batch_rows)
+        flush_batch(k);
+}
+
+/* A result arrived from slot s. */
+static void take_result(coord *k, int s, rb_job_result *r)
+{
+    int j = r->job;
+    slot *sl = &k->slots[s];
+    int found = -1;
+    for (int i = 0; i < sl->out; i++)
+        if (sl->jobs[i] == j)
+            found = i;
+    if (j < 0 || (size_t)j >= k->c->n || found < 0 || k->state[j] != JOB_ASSIGNED) {
+        fprintf(stderr, "rnnbench: rank 0: ignoring an unexpected result for job %d from rank %d\n", j, s);
+        free(r->samples);
+        return;
+    }
+    memmove(sl->jobs + found, sl->jobs + found + 1, (size_t)(sl->out - found - 1) * sizeof(int));
+    sl->out--;
+    if (k->measured[j])
+        k->node_busy[sl->node]--;
+    k->state[j] = JOB_DONE;
+    add_result(k, r);
+}
+
+/* First pending job slot s may take, or -1: measured jobs first (they are the serial bottleneck per node). */
+static int pick(coord *k, int s)
+{
+    const slot *sl = &k->slots[s];
+    const rb_caps *cp = &k->caps[s];
+    int node_free = k->node_busy[sl->node] == 0;
+    int best_other = -1;
+    for (size_t j = 0; j < k->c->n; j++) {
+        if (k->state[j] != JOB_PENDING)
+            continue;
+        int b = k->c->jobs[j].backend_index;
+        if (b < 0 || b >= cp->nb || !cp->ok[b])
+            continue;
+        if (k->measured[j]) {
+            if (node_free)
+                return (int)j;
+        } else if (best_other < 0) {
+            best_other = (int)j;
+            if (!node_free)
+                return best_other;
+        }
+    }
+    return best_other;
+}
+
+static void assign(coord *k, int s, int j)
+{
+    slot *sl = &k->slots[s];
+    k->state[j] = JOB_ASSIGNED;
+    k->pending--;
+    sl->jobs[sl->out++] = j;
+    if (k->measured[j])
+        k->node_busy[sl->node]++;
+    if (s == 0 && k->local) {
+        rb_runner_submit(k->local, j);
+    } else {
+        int v = j;
+        MPI_Send(&v, 1, MPI_INT, s, TAG_JOB, MPI_COMM_WORLD);
+    }
+}
+
+/* Breadth-first: every slot gets its 1st job before any gets a 2nd, so idle ranks are served first. */
+static int dispatch(coord *k)
+{
+    int given = 0;
+    for (int level = 1; level <= k->depth && k->pending > 0; level++)
+        for (int s = 0; s < k->size && k->pending > 0; s++) {
+            slot *sl = &k->slots[s];
+            if (!sl->active || sl->out >= level)
+                continue;
+            int j = pick(k, s);
+            if (j >= 0) {
+                assign(k, s, j);
+                given++;
+            }
+        }
+    return given;
+}
+
+static size_t in_flight(const coord *k)
+{
+    size_t n = 0;
+    for (int s = 0; s < k->size; s++)
+        n += (size_t)k->slots[s].out;
+    return n;
+}
+
+/* "reason [ranks 1,3]; other reason [rank 2]" for backend b over all ranks. */
+static void reasons(const coord *k, int b, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int r = 0; r < k->size; r++) {
+        const char *why = k->caps[r].ok[b] ? NULL : k->caps[r].why[b];
+        if (!k->caps[r].executes)
+            continue;
+        if (!why || !*why)
+            why = k->caps[r].ok[b] ? NULL : "unavailable";
+        if (!why)
+            continue;
+        int seen = 0;
+        for (int q = 0; q < r && !seen; q++)
+            seen = k->caps[q].executes && !k->caps[q].ok[b] && strcmp(k->caps[q].why[b], why) == 0;
+        if (seen)
+            continue;
+        char ranks[96] = "";
+        size_t ru = 0;
+        int count = 0;
+        for (int q = r; q < k->size; q++)
+            if (k->caps[q].executes && !k->caps[q].ok[b] && strcmp(k->caps[q].why[b], why) == 0 && ru < 80) {
+                int w = snprintf(ranks + ru, sizeof ranks - ru, "%s%d", count ? "," : "", q);
+                ru += w > 0 ? (size_t)w : 0;
+                count++;
+            }
+        if (used < len) {
+            int w = snprintf(out + used, len - used, "%s%s [rank%s %s]", used ? "; " : "", why, count > 1 ? "s" : "",
+                             ranks);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+}
+
+/* Jobs whose backend no executing rank can run: recorded `unavailable` now. */
+static void record_unrunnable(coord *k)
+{
+    for (int b = 0; b < k->nb; b++) {
+        int capable = 0;
+        for (int s = 0; s < k->size; s++)
+            capable |= k->slots[s].active && k->caps[s].ok[b];
+        if (capable)
+            continue;
+        char why[224];
+        reasons(k, b, why, sizeof why);
+        for (size_t j = 0; j < k->c->n; j++) {
+            if (k->state[j] != JOB_PENDING || k->c->jobs[j].backend_index != b)
+                continue;
+            rb_job_result r;
+            rb_result_synth(&r, &k->c->jobs[j], (int)j, "unavailable", k->host, 0, "no rank can run %s: %s",
+                            rb_backend_at((size_t)b)->name, why);
+            k->state[j] = JOB_DONE;
+            k->pending--;
+            add_result(k, &r);
+        }
+    }
+}
+
+/* Pending jobs no remaining rank can take (their capable ranks left): recorded unavailable. */
+static void record_stranded(coord *k)
+{
+    for (size_t j = 0; j < k->c->n; j++) {
+        if (k->state[j] != JOB_PENDING)
+            continue;
+        rb_job_result r;
+        rb_result_synth(&r, &k->c->jobs[j], (int)j, "unavailable", k->host, 0,
+                        "every rank able to run %s left the campaign",
+                        rb_backend_at((size_t)k->c->jobs[j].backend_index)->name);
+        k->state[j] = JOB_DONE;
+        k->pending--;
+        add_result(k, &r);
+    }
+}
+
+/* Receives every message that has arrived. Returns how many were handled. */
+static int drain_messages(coord *k)
+{
+    int handled = 0;
+    for (;;) {
+        int flag = 0;
+        MPI_Status st;
+        MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+        if (!flag)
+            return handled;
+        handled++;
+        int src = st.MPI_SOURCE, count = 0;
+        MPI_Get_count(&st, MPI_BYTE, &count);
+        void *buf = malloc(count > 0 ? (size_t)count : 1);
+        if (!buf) {
+            fprintf(stderr, "rnnbench: rank 0: out of memory receiving a result\n");
+            MPI_Abort(MPI_COMM_WORLD, 3);
+        }
+        MPI_Recv(buf, count, MPI_BYTE, src, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (st.MPI_TAG == TAG_RESULT) {
+            rb_job_result r;
+            if (rb_result_unpack(buf, (size_t)count, &r) == 0)
+                take_result(k, src, &r);
+            else
+                fprintf(stderr, "rnnbench: rank 0: malformed result from rank %d\n", src);
+        } else if (st.MPI_TAG == TAG_GONE && src > 0 && src < k->size) {
+            /* the worker left (it was signalled): its jobs go back to the queue */
+            slot *sl = &k->slots[src];
+            for (int i = 0; i < sl->out; i++) {
+                int j = sl->jobs[i];
+                k->state[j] = JOB_PENDING;
+                k->pending++;
+                if (k->measured[j])
+                    k->node_busy[sl->node]--;
+            }
+            sl->out = 0;
+            sl->active = 0;
+        }
+        free(buf);
+    }
+}
+
+static void stop_workers(coord *k)
+{
+    for (int s = 1; s < k->size; s++)
+        if (k->slots[s].active || k->caps[s].executes) {
+            MPI_Send(NULL, 0, MPI_BYTE, s, TAG_STOP, MPI_COMM_WORLD);
+            k->slots[s].active = 0;
+        }
+}
+
+static void coordinate(coord *k)
+{
+    const rb_campaign *c = k->c;
+    record_unrunnable(k);
+    rb_progress_start(&k->prog, c->progress, k->total);
+    double wait = 0.00002;
+    for (;;) {
+        if (rb_signals_caught()) {
+            k->res->interrupted = 1;
+            break;
+        }
+        if (k->res->store_error)
+            break;
+        int events = drain_messages(k);
+        if (k->local && k->local->qlen > 0) {
+            rb_job_result r;
+            /* blocks on the child's pipe for at most `wait` */
+            if (rb_runner_poll(k->local, events ? 0.0 : wait, &r) == 1) {
+                take_result(k, 0, &r);
+                events++;
+            } else if (!events) {
+                events = -1; /* we already waited */
+            }
+        }
+        events += dispatch(k);
+        size_t flying = in_flight(k);
+        if (k->nbatch && rb_now() - k->last_flush >= RB_FLUSH_EVERY_S)
+            flush_batch(k);
+        rb_progress_update(&k->prog, k->done, k->res->failed + k->res->timeout, flying, 0);
+        if (flying == 0) {
+            if (k->pending > 0)
+                record_stranded(k);
+            break;
+        }
+        if (events > 0) {
+            wait = 0.00002;
+        } else {
+            if (events == 0)
+                idle_sleep(wait);
+            wait = wait * 2 > RB_MAX_WAIT_S ? RB_MAX_WAIT_S : wait * 2;
+        }
+    }
+    if (k->res->interrupted)
+        drain_messages(k); /* write what has arrived */
+    flush_batch(k);
+    if (k->local)
+        rb_runner_stop(k->local);
+    stop_workers(k);
+    rb_progress_finish(&k->prog, k->done, k->res->failed + k->res->timeout);
+}
+
+/* ------------------------------------------------------------------ workers (rank > 0) */
+
+static void work(rb_runner *run, int executes)
+{
+    int msg = 0;
+    MPI_Request req;
+    MPI_Irecv(&msg, 1, MPI_INT, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &req);
+    double wait = 0.00002;
+    for (;;) {
+        int events = 0;
+        if (rb_signals_caught()) {
+            rb_runner_stop(run);
+            MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_GONE, MPI_COMM_WORLD);
+            MPI_Cancel(&req);
+            MPI_Wait(&req, MPI_STATUS_IGNORE);
+            return;
+        }
+        int flag = 0;
+        MPI_Status st;
+        MPI_Test(&req, &flag, &st);
+        if (flag) {
+            if (st.MPI_TAG == TAG_STOP) {
+                rb_runner_stop(run);
+                return;
+            }
+            if (st.MPI_TAG == TAG_JOB && executes)
+                rb_runner_submit(run, msg);
+            MPI_Irecv(&msg, 1, MPI_INT, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &req);
+            events++;
+        }
+        if (executes && run->qlen > 0) {
+            rb_job_result r;
+            if (rb_runner_poll(run, events ? 0.0 : wait, &r) == 1) {
+                void *buf = NULL;
+                size_t len = 0;
+                if (rb_result_pack(&r, &buf, &len) != 0) {
+                    fprintf(stderr, "rnnbench: rank %d: out of memory packing a result\n", run->ex.cfg.rank);
+                    MPI_Abort(MPI_COMM_WORLD, 3);
+                }
+                MPI_Send(buf, (int)len, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+                free(buf);
+                free(r.samples);
+                events++;
+            } else if (!events) {
+                events = -1;
+            }
+        }
+        if (events > 0) {
+            wait = 0.00002;
+        } else {
+            if (events == 0)
+                idle_sleep(wait);
+            wait = wait * 2 > RB_MAX_WAIT_S ? RB_MAX_WAIT_S : wait * 2;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ entry point */
+
+int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
+{
+    memset(res, 0, sizeof *res);
+    int rank = 0, size = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int node_id = rank, node_rank = 0, node_size = 1;
+    rb_mpi_node(&node_id, &node_rank, &node_size);
+
+    char host[64];
+    rb_hostname(host, sizeof host);
+    rb_exec_config cfg = c->exec;
+    cfg.host = host;
+    cfg.rank = rank;
+
+    rb_signals_install();
+    int forked = use_fork();
+    /* rank 0 runs jobs too when its executor is a separate process (it stays free to coordinate), or when alone */
+    int executes = rank > 0 || size == 1 || forked;
+    rb_caps mine;
+    memset(&mine, 0, sizeof mine);
+    rb_runner run;
+    memset(&run, 0, sizeof run);
+    if (executes) {
+        rb_runner_start(&run, c->jobs, c->n, &cfg, forked, &mine);
+    } else {
+        rb_caps_probe(&mine, rank); /* for the reasons in `unavailable` rows */
+    }
+    mine.rank = rank;
+    mine.node_id = node_id;
+    mine.executes = executes;
+    snprintf(mine.host, sizeof mine.host, "%s", host);
+
+    rb_caps *all = rank == 0 ? calloc((size_t)size, sizeof(rb_caps)) : NULL;
+    if (rank == 0 && !all) {
+        fprintf(stderr, "rnnbench: out of memory\n");
+        MPI_Abort(MPI_COMM_WORLD, 3);
+    }
+    MPI_Gather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE, 0, MPI_COMM_WORLD);
+
+    int rc = 0;
+    if (rank == 0) {
+        coord k;
+        memset(&k, 0, sizeof k);
+        k.c = c;
+        k.res = res;
+        k.size = size;
+        k.nb = (int)rb_backend_count();
+        if (k.nb > RB_CAP_MAX_BACKENDS)
+            k.nb = RB_CAP_MAX_BACKENDS;
+        k.depth = env_int("RNNBENCH_PREFETCH", 2, 1, RB_RUNNER_DEPTH);
+        k.caps = all;
+        k.local = executes ? &run : NULL;
+        snprintf(k.host, sizeof k.host, "%s", host);
+        size_t batch = c->batch_rows >= 1 ? (size_t)c->batch_rows : 1;
+        rb_campaign cc = *c;
+        cc.batch_rows = (int)batch;
+        k.c = &cc;
+        k.slots = calloc((size_t)size, sizeof(slot));
+        k.node_busy = calloc((size_t)size, sizeof(int));
+        k.state = calloc(c->n ? c->n : 1, 1);
+        k.measured = calloc(c->n ? c->n : 1, 1);
+        k.rows = malloc(batch * sizeof(rb_record));
+        k.samples = calloc(batch, sizeof(double *));
+        k.nsamples = calloc(batch, sizeof(size_t));
+        if (!k.slots || !k.node_busy || !k.state || !k.measured || !k.rows || !k.samples || !k.nsamples) {
+            fprintf(stderr, "rnnbench: out of memory\n");
+            MPI_Abort(MPI_COMM_WORLD, 3);
+        }
+        for (int s = 0; s < size; s++) {
+            k.slots[s].active = all[s].executes;
+            k.slots[s].node = all[s].node_id >= 0 && all[s].node_id < size ? all[s].node_id : s;
+        }
+        for (size_t j = 0; j < c->n; j++) {
+            if (c->skip && c->skip[j]) {
+                k.state[j] = JOB_DONE;
+                res->skipped++;
+                continue;
+            }
+            const rb_backend *b = rb_backend_at((size_t)c->jobs[j].backend_index);
+            k.measured[j] = b && b->kind == RB_MEASURED;
+            k.pending++;
+        }
+        k.total = k.pending;
+        k.last_flush = rb_now();
+        coordinate(&k);
+        rc = res->store_error ? -1 : 0;
+        free(k.slots);
+        free(k.node_busy);
+        free(k.state);
+        free(k.measured);
+        free(k.rows);
+        free(k.samples);
+        free(k.nsamples);
+    } else {
+        work(&run, executes);
+    }
+    free(all);
+    rb_signals_restore();
+    return rc;
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+"""tests/mpi_check.py — checks a results file written by an MPI campaign (tests/mpi.cmake).
+
+Always: the file opens with h5py, /results keys are unique, every row has a host and a rank in [0, --ranks).
+Options add checks: --ref (same key set and the same status per key as a reference file), --rows, --max-rows,
+--all-ranks-used, --status BACKEND=STATUS[:TEXT], --workload-status NAME=STATUS, --only-on-ranks BACKEND=R,R.
+Exit 0 when every check passes, 1 with the reasons otherwise."""
+import argparse
+import sys
+
+import h5py
+
+
+def load(path):
+    with h5py.File(path, "r") as f:
+        t = f["/results"][:]
+        runs = f["/runs"]
+        last = runs[sorted(runs.keys())[-1]] if len(runs) else None
+        run_attrs = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in last.attrs.items()} if last else {}
+
+    def s(v):
+        return v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+
+    rows = [{"key": s(r["key"]), "status": s(r["status"]), "backend": s(r["backend"]), "workload": s(r["workload"]),
+             "host": s(r["host"]), "rank": int(r["rank"]), "message": s(r["message"])} for r in t]
+    return rows, run_attrs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("file")
+    ap.add_argument("--ref")
+    ap.add_argument("--ranks", type=int, default=1)
+    ap.add_argument("--rows", type=int)
+    ap.add_argument("--min-rows", type=int)
+    ap.add_argument("--max-rows", type=int)
+    ap.add_argument("--all-ranks-used", action="store_true")
+    ap.add_argument("--status", action="append", default=[])
+    ap.add_argument("--workload-status", action="append", default=[])
+    ap.add_argument("--only-on-ranks", action="append", default=[])
+    ap.add_argument("--provenance", action="store_true", help="/runs records hostnames and the MPI library")
+    a = ap.parse_args()
+
+    rows, run_attrs = load(a.file)
+    bad = []
+    keys = [r["key"] for r in rows]
+    if len(keys) != len(set(keys)):
+        bad.append("duplicate keys: %d rows, %d unique" % (len(keys), len(set(keys))))
+    for r in rows:
+        if not r["host"]:
+            bad.append("row %s has no host" % r["key"])
+        if not 0 <= r["rank"] < a.ranks:
+            bad.append("row %s has rank %d outside [0,%d)" % (r["key"], r["rank"], a.ranks))
+    if a.rows is not None and len(rows) != a.rows:
+        bad.append("%d rows, expected %d" % (len(rows), a.rows))
+    if a.min_rows is not None and len(rows) < a.min_rows:
+        bad.append("%d rows, expected at least %d" % (len(rows), a.min_rows))
+    if a.max_rows is not None and len(rows) > a.max_rows:
+        bad.append("%d rows, expected at most %d" % (len(rows), a.max_rows))
+    if a.ref:
+        ref, _ = load(a.ref)
+        want = {r["key"]: r["status"] for r in ref}
+        got = {r["key"]: r["status"] for r in rows}
+        if set(want) != set(got):
+            bad.append("key sets differ: %d missing, %d extra" % (len(set(want) - set(got)), len(set(got) - set(want))))
+        for k in set(want) & set(got):
+            if want[k] != got[k]:
+                bad.append("key %s: status %s, reference %s" % (k, got[k], want[k]))
+    if a.all_ranks_used:
+        used = {r["rank"] for r in rows if r["status"] == "ok"}
+        if used != set(range(a.ranks)):
+            bad.append("ranks that ran jobs: %s, expected all of 0..%d" % (sorted(used), a.ranks - 1))
+    for spec in a.status:
+        b, want = spec.split("=", 1)
+        st, _, text = want.partition(":")
+        sel = [r for r in rows if r["backend"] == b]
+        if not sel:
+            bad.append("no rows for backend %s" % b)
+        for r in sel:
+            if r["status"] != st or (text and text not in r["message"]):
+                bad.append("%s row %s: %s '%s', expected %s%s" % (b, r["workload"], r["status"], r["message"], st,
+                                                                 " with '%s'" % text if text else ""))
+    for spec in a.workload_status:
+        w, st = spec.split("=", 1)
+        sel = [r for r in rows if r["workload"] == w]
+        if not sel:
+            bad.append("no rows for workload %s" % w)
+        for r in sel:
+            if r["status"] != st:
+                bad.append("workload %s on %s: %s, expected %s" % (w, r["backend"], r["status"], st))
+    for spec in a.only_on_ranks:
+        b, ranks = spec.split("=", 1)
+        allowed = {int(x) for x in ranks.split(",")}
+        for r in rows:
+            if r["backend"] == b and r["status"] == "ok" and r["rank"] not in allowed:
+                bad.append("%s row %s ran on rank %d, allowed %s" % (b, r["workload"], r["rank"], sorted(allowed)))
+    if a.provenance:
+        for k in ("hostnames", "mpi_library_version", "mpi_size"):
+            if not run_attrs.get(k):
+                bad.append("/runs lacks %s" % k)
+        if run_attrs.get("mpi_size") and int(run_attrs["mpi_size"]) != a.ranks:
+            bad.append("/runs mpi_size %s, expected %d" % (run_attrs["mpi_size"], a.ranks))
+    statuses = {}
+    for r in rows:
+        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    print("%s: %d rows %s, ranks %s" % (a.file, len(rows), statuses, sorted({r["rank"] for r in rows})))
+    for b in bad[:20]:
+        print("FAIL:", b)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

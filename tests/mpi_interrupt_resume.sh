@@ -1,0 +1,53 @@
+#!/bin/bash
+# tests/mpi_interrupt_resume.sh — a campaign interrupted mid-run leaves a readable file with the rows flushed so far,
+# and --resume finishes it with no duplicate keys and the same key set/statuses as an uninterrupted run.
+#   kill-worker:  mpirun -np 3; SIGKILL to rank 1 (mpirun then tears the job down)
+#   sigint-rank0: a single process (MPI singleton); SIGINT to it (flush, close, exit non-zero)
+# usage: mpi_interrupt_resume.sh MODE RNNBENCH SOURCE_DIR WORKDIR
+set -u
+mode=$1 bin=$2 src=$3 dir=$4
+check="/usr/bin/python3 $src/tests/mpi_check.py"
+args=(--workloads "$src/tests/data/mpi_long.txt" --backends cpu-blas,brainwave --reps 3 --min-time 0.2 --quiet)
+mkdir -p "$dir"
+ref="$dir/$mode-ref.h5" out="$dir/$mode.h5"
+rm -f "$ref" "$out"
+if [ "$mode" = kill-worker ]; then
+    np=3
+    launch=(mpirun -np $np --oversubscribe)
+else
+    np=1
+    launch=()
+fi
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+"${launch[@]}" "$bin" run "${args[@]}" --output "$ref" || fail "uninterrupted reference run failed"
+total=$(/usr/bin/python3 -c "import h5py,sys; print(len(h5py.File(sys.argv[1],'r')['/results']))" "$ref")
+echo "reference run: $total rows"
+
+"${launch[@]}" "$bin" run "${args[@]}" --output "$out" &
+pid=$!
+# interrupt mid-run: once rank 0 has created the file, give the campaign 2 more seconds (it lasts well over 4 s)
+for _ in $(seq 600); do [ -e "$out" ] && break; sleep 0.1; done
+sleep 2
+if [ "$mode" = kill-worker ]; then
+    victim=""
+    for p in $(pgrep -P "$pid"); do
+        if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then victim=$p; fi
+    done
+    [ -n "$victim" ] || fail "could not find rank 1 among the children of mpirun ($pid)"
+    kill -KILL "$victim" || fail "rank 1 ($victim) already gone: the campaign ended before the kill"
+    echo "killed rank 1 (pid $victim)"
+else
+    kill -INT "$pid" || fail "the campaign ended before the interrupt"
+    echo "sent SIGINT to rank 0 (pid $pid)"
+fi
+wait "$pid"
+rc=$?
+[ "$rc" -ne 0 ] || fail "the interrupted run exited 0"
+echo "interrupted run exited $rc"
+$check "$out" --ranks $np --min-rows 1 --max-rows $((total - 1)) || fail "file after the interruption"
+
+"${launch[@]}" "$bin" run "${args[@]}" --output "$out" --resume || fail "--resume run failed"
+$check "$out" --ranks $np --ref "$ref" --rows "$total" || fail "file after --resume"
+echo "PASS"
