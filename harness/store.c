@@ -302,7 +302,19 @@ int rb_store_backend_config(rb_store *s, const char *backend, const char *const 
     return rc;
 }
 
-/* Writes the "k=v;k=v" extras as string attributes of obj. Items without '=' get an empty value. */
+/* Strips leading and trailing blanks in place. */
+static char *trim(char *text)
+{
+    while (*text == ' ' || *text == '\t')
+        text++;
+    size_t len = strlen(text);
+    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        text[--len] = '\0';
+    return text;
+}
+
+/* Writes the "k=v;k=v" extras as string attributes of obj: blanks around keys and values are dropped, items
+ * without '=' get an empty value, empty items are skipped, a repeated key keeps its last value. */
 static int write_extras(hid_t obj, const char *extras, size_t maxlen)
 {
     size_t len = strnlen(extras, maxlen);
@@ -318,19 +330,27 @@ static int write_extras(hid_t obj, const char *extras, size_t maxlen)
         const char *value = "";
         if (eq != NULL) {
             *eq = '\0';
-            value = eq + 1;
+            value = trim(eq + 1);
         }
-        if (item[0] != '\0')
-            rc = rb_h5_write_string_attr(obj, item, value);
+        const char *name = trim(item);
+        if (name[0] != '\0')
+            rc = rb_h5_write_string_attr(obj, name, value);
     }
     free(copy);
     return rc;
 }
 
+/* 1 when the extras string has at least one item with a non-blank key. */
 static int has_extras(const char *extras, size_t maxlen)
 {
+    int in_key = 1;
     for (size_t i = 0; i < maxlen && extras[i]; i++) {
-        if (extras[i] != ';' && extras[i] != '=')
+        char c = extras[i];
+        if (c == ';')
+            in_key = 1;
+        else if (c == '=')
+            in_key = 0;
+        else if (in_key && c != ' ' && c != '\t')
             return 1;
     }
     return 0;

@@ -269,6 +269,32 @@ START_TEST(round_trip)
 }
 END_TEST
 
+START_TEST(extras_parsing)
+{
+    const char *path = tmpfile_named("extras.h5");
+    char err[512] = "";
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_ptr_nonnull(s);
+    rb_record rows[2];
+    make_row(&rows[0], 0, "ok", "a=1; b = two words ;;flag;c=x=y;a=3");
+    make_row(&rows[1], 1, "ok", " ;=orphan; "); /* no usable key: no dataset */
+    ck_assert_msg(rb_store_append(s, rows, 2, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(rb_store_close(s), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t d = open_samples(file, rows[0].key);
+    assert_attr(d, "a", "3");
+    assert_attr(d, "b", "two words");
+    assert_attr(d, "flag", "");
+    assert_attr(d, "c", "x=y");
+    ck_assert_int_eq(attr_count(d), 4);
+    H5Dclose(d);
+    double got[1];
+    ck_assert_int_eq(read_samples(file, rows[1].key, got, 1), -1);
+    H5Fclose(file);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(second_open_appends)
 {
     const char *path = tmpfile_named("append.h5");
@@ -643,6 +669,7 @@ int main(void)
     tcase_add_test(tc, record_init_defaults);
     tcase_add_test(tc, fields_cover_record);
     tcase_add_test(tc, round_trip);
+    tcase_add_test(tc, extras_parsing);
     tcase_add_test(tc, second_open_appends);
     tcase_add_test(tc, force_replaces);
     tcase_add_test(tc, foreign_hdf5_rejected);
