@@ -53,6 +53,13 @@ START_TEST(shipped_files_load)
     ck_assert_double_eq_tol(300.0 / a.chip_power_w, 2.0, 0.02);
     ck_assert_double_eq_tol(a.pcus * (a.pcu_power_mw + a.pmu_power_mw) * 1e-3, a.chip_power_w, 0.1);
 
+    sp_arch b;
+    sp_arch_resolve("serving-1mac", path, sizeof path);
+    ck_assert_msg(sp_arch_load(path, &b, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(b.macs_per_lane, 1);
+    ck_assert_int_eq(b.pcus, a.pcus);
+    ck_assert_double_eq_tol(sp_arch_peak_gops(&a), 4 * sp_arch_peak_gops(&b), 1e-6);
+
     sp_arch_resolve("serving", path, sizeof path);
     ck_assert_ptr_nonnull(strstr(path, "plasticine_serving_24x24.arch"));
     sp_arch_resolve("/x/y.arch", path, sizeof path);

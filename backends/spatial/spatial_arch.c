@@ -282,6 +282,8 @@ void sp_arch_resolve(const char *opt, char *out, size_t outlen)
 {
     if (!opt || !*opt || strcmp(opt, "serving") == 0)
         snprintf(out, outlen, "%s/arch/plasticine_serving_24x24.arch", RB_SPATIAL_ARCH_DIR);
+    else if (strcmp(opt, "serving-1mac") == 0)
+        snprintf(out, outlen, "%s/arch/plasticine_serving_24x24_1mac.arch", RB_SPATIAL_ARCH_DIR);
     else if (strcmp(opt, "baseline") == 0)
         snprintf(out, outlen, "%s/arch/plasticine_baseline.arch", RB_SPATIAL_ARCH_DIR);
     else

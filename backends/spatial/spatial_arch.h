@@ -36,7 +36,8 @@ int sp_arch_load(const char *path, sp_arch *a, char *err, size_t errlen);
 int sp_arch_parse_string(const char *text, const char *path, sp_arch *a, char *err, size_t errlen);
 
 /* Resolve the backend's arch option: NULL or "serving" -> shipped 24x24 file, "baseline" -> shipped 16x8
- * file, anything else is a path. Writes the path into out. */
+ * file, "serving-1mac" -> the 24x24 sensitivity variant without 8-bit packing, anything else is a path.
+ * Writes the path into out. */
 void sp_arch_resolve(const char *opt, char *out, size_t outlen);
 
 /* Derived quantities. */

@@ -1,5 +1,6 @@
 /* backends/spatial/spatial_opts.h — the spatial backend's options (shared by the backend and explore):
- *   arch=FILE|serving|baseline   architecture file (default: the shipped 24x24 serving configuration)
+ *   arch=FILE|serving|baseline|serving-1mac   architecture file (default: the shipped 24x24 serving
+ *                                configuration; serving-1mac: the same without 4 x 8-bit packing per lane)
  *   input=skip|full              skip (default): DeepBench CUDNN_SKIP_INPUT semantics, W x_t precomputed and
  *                                streamed in, only U h on chip; full: W and U both on chip every step. */
 #ifndef RB_SPATIAL_OPTS_H
