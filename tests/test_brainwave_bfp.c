@@ -141,7 +141,7 @@ START_TEST(matvec_with_padded_blocks)
     bw_bfp_matrix m;
     ck_assert_int_eq(bw_bfp_matrix_make(&m, &fp8, A, 2, 5, 2), 0);
     ck_assert_int_eq(m.col_blocks, 3);
-    int16_t qv[6];
+    int8_t qv[6];
     int16_t sv[3];
     bw_bfp_vector(&fp8, v, 5, 2, qv, sv);
     ck_assert_int_eq(qv[5], 0);

@@ -2,6 +2,7 @@
 #include "bw_bfp.h"
 
 #include <math.h>
+#include <string.h>
 
 int bw_bfp_format_make(bw_bfp_format *f, int exp_bits, int mantissa_bits, int leading_bit)
 {
@@ -45,11 +46,12 @@ int bw_bfp_quantize(const bw_bfp_format *f, const float *x, int n, int16_t *q)
     }
     int s = bw_bfp_shared_exponent(f, maxabs) - f->mag_bits + 1;
     const double qmax = (double)((1 << f->mag_bits) - 1);
+    const double scale = ldexp(1.0, -s); /* a power of two: the scaling below is exact in double */
     for (int i = 0; i < n; i++) {
         double v = (double)x[i];
         if (isnan(v))
             v = INFINITY;
-        double m = nearbyint(ldexp(fabs(v), -s)); /* default rounding mode: nearest, ties to even */
+        double m = nearbyint(fabs(v) * scale); /* default rounding mode: nearest, ties to even */
         if (m > qmax)
             m = qmax;
         q[i] = (int16_t)(v < 0 ? -m : m);
@@ -74,17 +76,22 @@ void bw_bfp_round(const bw_bfp_format *f, const float *x, float *out, int n, int
 
 float bw_fp16_round(float x)
 {
-    if (isnan(x) || isinf(x) || x == 0.0f)
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    uint32_t sign = u & 0x80000000u, a = u & 0x7fffffffu;
+    if (a >= 0x7f800000u) /* inf, nan */
         return x;
-    double a = fabs((double)x);
-    int e2;
-    frexp(a, &e2);
-    int e = e2 - 1;      /* 2^e <= a < 2^(e+1) */
-    if (e < -14)
-        e = -14;         /* subnormal range: fixed step 2^-24 */
-    double step = ldexp(1.0, e - 10);
-    double r = nearbyint(a / step) * step;
-    if (r > 65504.0)
-        r = INFINITY;    /* beyond the largest finite half after rounding */
-    return (float)(x < 0 ? -r : r);
+    if (a >= 0x477ff000u) /* >= 65520: rounds beyond the largest finite half (65504) */
+        return sign ? -INFINITY : INFINITY;
+    float r;
+    if (a < 0x38800000u) { /* below 2^-14: half subnormals, fixed step 2^-24 (scaling is exact) */
+        float m;
+        memcpy(&m, &a, sizeof m);
+        r = nearbyintf(m * 16777216.0f) * (1.0f / 16777216.0f);
+    } else { /* normal: keep 10 of the 23 mantissa bits, round to nearest even */
+        a += 0x0fffu + ((a >> 13) & 1u);
+        a &= ~0x1fffu;
+        memcpy(&r, &a, sizeof r);
+    }
+    return sign ? -r : r;
 }

@@ -10,12 +10,25 @@
 #include <string.h>
 
 #define R16(v) bw_fp16_round(v)
+#define T_CHUNK 32 /* input vectors per cache block of the W x precomputation */
 
 static float sigmoidf(float v) { return 1.0f / (1.0f + expf(-v)); }
+
+/* Quantises one block of len values (len <= block) into int8 magnitudes; returns the step exponent. */
+static int quantize_block8(const bw_bfp_format *f, const float *x, int len, int8_t *q)
+{
+    int16_t tmp[8192];
+    int s = bw_bfp_quantize(f, x, len, tmp);
+    for (int i = 0; i < len; i++)
+        q[i] = (int8_t)tmp[i];
+    return s;
+}
 
 int bw_bfp_matrix_make(bw_bfp_matrix *m, const bw_bfp_format *f, const float *a, int rows, int cols, int block)
 {
     memset(m, 0, sizeof *m);
+    if (f->mag_bits > 7 || block > 8192)
+        return -1;
     m->rows = rows;
     m->cols = cols;
     m->block = block;
@@ -32,7 +45,7 @@ int bw_bfp_matrix_make(bw_bfp_matrix *m, const bw_bfp_format *f, const float *a,
             int c0 = cb * block;
             int len = cols - c0 < block ? cols - c0 : block;
             m->exp[(size_t)r * m->col_blocks + cb] =
-                (int16_t)bw_bfp_quantize(f, a + (size_t)r * cols + c0, len, m->q + (size_t)r * padded + c0);
+                (int16_t)quantize_block8(f, a + (size_t)r * cols + c0, len, m->q + (size_t)r * padded + c0);
         }
     return 0;
 }
@@ -45,19 +58,19 @@ void bw_bfp_matrix_free(bw_bfp_matrix *m)
     m->exp = NULL;
 }
 
-void bw_bfp_vector(const bw_bfp_format *f, const float *x, int n, int block, int16_t *q, int16_t *sx)
+void bw_bfp_vector(const bw_bfp_format *f, const float *x, int n, int block, int8_t *q, int16_t *sx)
 {
     int blocks = (n + block - 1) / block;
     for (int cb = 0; cb < blocks; cb++) {
         int c0 = cb * block;
         int len = n - c0 < block ? n - c0 : block;
-        sx[cb] = (int16_t)bw_bfp_quantize(f, x + c0, len, q + c0);
+        sx[cb] = (int16_t)quantize_block8(f, x + c0, len, q + c0);
         for (int i = len; i < block; i++)
             q[c0 + i] = 0; /* padding of the last native block */
     }
 }
 
-static int32_t block_dot(const int16_t *restrict a, const int16_t *restrict b, int n)
+static int32_t block_dot(const int8_t *restrict a, const int8_t *restrict b, int n)
 {
     int32_t s = 0;
     for (int i = 0; i < n; i++)
@@ -65,19 +78,28 @@ static int32_t block_dot(const int16_t *restrict a, const int16_t *restrict b, i
     return s;
 }
 
-void bw_bfp_matvec(const bw_bfp_matrix *m, const int16_t *qx, const int16_t *sx, float *y)
+/* One output row: blocks' exact integer dot products scaled by 2^(s_w + s_x), accumulated in fp32.
+ * Cloned for AVX2 where the CPU has it (GCC function multiversioning; the result is bit-identical). */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static float row_dot(const bw_bfp_matrix *m, int r, const int8_t *qx, const int16_t *sx)
 {
     size_t padded = (size_t)m->col_blocks * m->block;
-    for (int r = 0; r < m->rows; r++) {
-        const int16_t *row = m->q + (size_t)r * padded;
-        const int16_t *ex = m->exp + (size_t)r * m->col_blocks;
-        float acc = 0.0f;
-        for (int cb = 0; cb < m->col_blocks; cb++) {
-            int32_t d = block_dot(row + (size_t)cb * m->block, qx + (size_t)cb * m->block, m->block);
-            acc += ldexpf((float)d, ex[cb] + sx[cb]);
-        }
-        y[r] = acc;
+    const int8_t *row = m->q + (size_t)r * padded;
+    const int16_t *ex = m->exp + (size_t)r * m->col_blocks;
+    float acc = 0.0f;
+    for (int cb = 0; cb < m->col_blocks; cb++) {
+        int32_t d = block_dot(row + (size_t)cb * m->block, qx + (size_t)cb * m->block, m->block);
+        acc += ldexpf((float)d, ex[cb] + sx[cb]);
     }
+    return acc;
+}
+
+void bw_bfp_matvec(const bw_bfp_matrix *m, const int8_t *qx, const int16_t *sx, float *y)
+{
+    for (int r = 0; r < m->rows; r++)
+        y[r] = row_dot(m, r, qx, sx);
 }
 
 void bw_exec_free(bw_exec *ex)
@@ -89,8 +111,10 @@ void bw_exec_free(bw_exec *ex)
     free(ex->bu);
     free(ex->qvec);
     free(ex->qexp);
+    free(ex->qx_all);
+    free(ex->sx_all);
+    free(ex->wx_all);
     free(ex->xin);
-    free(ex->wx);
     free(ex->uh);
     free(ex->h);
     free(ex->c);
@@ -103,16 +127,16 @@ int bw_exec_init(bw_exec *ex, const rb_problem *p, const rb_weights *w, const bw
 {
     memset(ex, 0, sizeof *ex);
     int G = rb_cell_gates(p->cell);
-    int H = p->hidden, I = p->input;
-    if (G <= 0 || H <= 0 || I <= 0 || block <= 0 || w->gates != G || w->hidden != H || w->input != I) {
+    int H = p->hidden, I = p->input, T = p->timesteps;
+    if (G <= 0 || H <= 0 || I <= 0 || T <= 0 || block <= 0 || w->gates != G || w->hidden != H ||
+        w->input != I) {
         snprintf(err, errlen, "weights do not match the problem (G %d/%d, H %d/%d, I %d/%d)", w->gates, G,
                  w->hidden, H, w->input, I);
         return -1;
     }
-    double qmax = (double)((1 << fmt->mag_bits) - 1);
-    if (qmax * qmax * block > (double)INT32_MAX) {
-        snprintf(err, errlen, "BFP block dot product of %d x %d-bit magnitudes would overflow int32", block,
-                 fmt->mag_bits);
+    if (fmt->mag_bits > 7 || block > 8192) {
+        snprintf(err, errlen, "BFP emulation supports at most 7 magnitude bits and native_dim 8192 (got %d, %d)",
+                 fmt->mag_bits, block);
         return -1;
     }
     ex->prob = *p;
@@ -121,6 +145,7 @@ int bw_exec_init(bw_exec *ex, const rb_problem *p, const rb_weights *w, const bw
     size_t GH = (size_t)G * H;
     int maxdim = H > I ? H : I;
     size_t padded = ((size_t)(maxdim + block - 1) / block) * block;
+    size_t in_blocks = ((size_t)I + block - 1) / block;
     if (bw_bfp_matrix_make(&ex->W, fmt, w->W, (int)GH, I, block) != 0 ||
         bw_bfp_matrix_make(&ex->U, fmt, w->U, (int)GH, H, block) != 0)
         goto oom;
@@ -129,14 +154,16 @@ int bw_exec_init(bw_exec *ex, const rb_problem *p, const rb_weights *w, const bw
     ex->bu = malloc(GH * sizeof(float));
     ex->qvec = malloc(padded * sizeof *ex->qvec);
     ex->qexp = malloc((padded / block) * sizeof *ex->qexp);
+    ex->qx_all = malloc((size_t)T * in_blocks * block * sizeof *ex->qx_all);
+    ex->sx_all = malloc((size_t)T * in_blocks * sizeof *ex->sx_all);
+    ex->wx_all = malloc((size_t)T * GH * sizeof(float));
     ex->xin = malloc((size_t)I * sizeof(float));
-    ex->wx = malloc(GH * sizeof(float));
     ex->uh = malloc(GH * sizeof(float));
     ex->h = malloc((size_t)H * sizeof(float));
     ex->c = malloc((size_t)H * sizeof(float));
     ex->tmp = malloc((size_t)H * sizeof(float));
-    if (!ex->b_sum || !ex->bw || !ex->bu || !ex->qvec || !ex->qexp || !ex->xin || !ex->wx || !ex->uh || !ex->h ||
-        !ex->c || !ex->tmp)
+    if (!ex->b_sum || !ex->bw || !ex->bu || !ex->qvec || !ex->qexp || !ex->qx_all || !ex->sx_all ||
+        !ex->wx_all || !ex->xin || !ex->uh || !ex->h || !ex->c || !ex->tmp)
         goto oom;
     for (size_t i = 0; i < GH; i++) {
         ex->bw[i] = R16(w->bw[i]);
@@ -146,23 +173,38 @@ int bw_exec_init(bw_exec *ex, const rb_problem *p, const rb_weights *w, const bw
     return 0;
 oom:
     bw_exec_free(ex);
-    snprintf(err, errlen, "out of memory quantising weights (G*H = %zu, I = %d)", GH, I);
+    snprintf(err, errlen, "out of memory quantising weights (G*H = %zu, I = %d, T = %d)", GH, I, T);
     return -1;
 }
 
-/* MVM: fp16 vector -> BFP blocks -> exact block products, fp32 accumulation -> fp16 result. */
-static void mvm(bw_exec *ex, const bw_bfp_matrix *m, const float *v, int n, float *out)
+/* W x_t for every step of batch entry b: inputs arrive as fp16 vectors, are converted to BFP per native
+ * block, and multiply the BFP weights; results rounded to fp16. Blocked over T_CHUNK steps so a weight row
+ * is reused from cache. */
+static void input_projection(bw_exec *ex, const float *x, int b)
 {
-    bw_bfp_vector(&ex->fmt, v, n, ex->block, ex->qvec, ex->qexp);
-    bw_bfp_matvec(m, ex->qvec, ex->qexp, out);
-    for (int r = 0; r < m->rows; r++)
-        out[r] = R16(out[r]);
+    const int I = ex->prob.input, B = ex->prob.batch, T = ex->prob.timesteps;
+    const size_t stride = (size_t)ex->W.col_blocks * ex->block;
+    for (int t = 0; t < T; t++) {
+        const float *xt = x + ((size_t)t * B + b) * I;
+        for (int i = 0; i < I; i++)
+            ex->xin[i] = R16(xt[i]);
+        bw_bfp_vector(&ex->fmt, ex->xin, I, ex->block, ex->qx_all + t * stride,
+                      ex->sx_all + (size_t)t * ex->W.col_blocks);
+    }
+    const int rows = ex->W.rows;
+    for (int t0 = 0; t0 < T; t0 += T_CHUNK) {
+        int t1 = t0 + T_CHUNK < T ? t0 + T_CHUNK : T;
+        for (int r = 0; r < rows; r++)
+            for (int t = t0; t < t1; t++)
+                ex->wx_all[(size_t)t * rows + r] = R16(
+                    row_dot(&ex->W, r, ex->qx_all + t * stride, ex->sx_all + (size_t)t * ex->W.col_blocks));
+    }
 }
 
-static void step_lstm(bw_exec *ex)
+static void step_lstm(bw_exec *ex, const float *wx)
 {
     const int H = ex->prob.hidden;
-    const float *wx = ex->wx, *uh = ex->uh, *b = ex->b_sum;
+    const float *uh = ex->uh, *b = ex->b_sum;
     for (int j = 0; j < H; j++) {
         float g4[4];
         for (int g = 0; g < 4; g++) { /* gates i, f, g, o: vv_add, vv_add bias, activation */
@@ -176,10 +218,10 @@ static void step_lstm(bw_exec *ex)
     }
 }
 
-static void step_gru(bw_exec *ex)
+static void step_gru(bw_exec *ex, const float *wx)
 {
     const int H = ex->prob.hidden;
-    const float *wx = ex->wx, *uh = ex->uh;
+    const float *uh = ex->uh;
     for (int j = 0; j < H; j++) {
         int kr = j, kz = H + j, kn = 2 * H + j;
         float r = R16(sigmoidf(R16(R16(wx[kr] + uh[kr]) + ex->b_sum[kr])));
@@ -191,29 +233,32 @@ static void step_gru(bw_exec *ex)
     memcpy(ex->h, ex->tmp, (size_t)H * sizeof(float));
 }
 
-static void step_vanilla(bw_exec *ex)
+static void step_vanilla(bw_exec *ex, const float *wx)
 {
     const int H = ex->prob.hidden;
     for (int j = 0; j < H; j++)
-        ex->h[j] = R16(tanhf(R16(R16(ex->wx[j] + ex->uh[j]) + ex->b_sum[j])));
+        ex->h[j] = R16(tanhf(R16(R16(wx[j] + ex->uh[j]) + ex->b_sum[j])));
 }
 
 void bw_exec_run(bw_exec *ex, const float *x, float *y)
 {
-    const int H = ex->prob.hidden, I = ex->prob.input, B = ex->prob.batch, T = ex->prob.timesteps;
+    const int H = ex->prob.hidden, B = ex->prob.batch, T = ex->prob.timesteps;
+    const size_t GH = (size_t)ex->U.rows;
     for (int b = 0; b < B; b++) { /* one request after another */
+        input_projection(ex, x, b);
         memset(ex->h, 0, (size_t)H * sizeof(float));
         memset(ex->c, 0, (size_t)H * sizeof(float));
         for (int t = 0; t < T; t++) {
-            const float *xt = x + ((size_t)t * B + b) * I;
-            for (int i = 0; i < I; i++)
-                ex->xin[i] = R16(xt[i]); /* inputs arrive as fp16 vectors */
-            mvm(ex, &ex->W, ex->xin, I, ex->wx);
-            mvm(ex, &ex->U, ex->h, H, ex->uh);
+            const float *wx = ex->wx_all + (size_t)t * GH;
+            /* U h_{t-1}: the fp16 state converted to BFP per native block, result rounded to fp16 */
+            bw_bfp_vector(&ex->fmt, ex->h, H, ex->block, ex->qvec, ex->qexp);
+            bw_bfp_matvec(&ex->U, ex->qvec, ex->qexp, ex->uh);
+            for (size_t r = 0; r < GH; r++)
+                ex->uh[r] = R16(ex->uh[r]);
             switch (ex->prob.cell) {
-            case RB_CELL_LSTM: step_lstm(ex); break;
-            case RB_CELL_GRU: step_gru(ex); break;
-            case RB_CELL_VANILLA: step_vanilla(ex); break;
+            case RB_CELL_LSTM: step_lstm(ex, wx); break;
+            case RB_CELL_GRU: step_gru(ex, wx); break;
+            case RB_CELL_VANILLA: step_vanilla(ex, wx); break;
             }
             memcpy(y + ((size_t)t * B + b) * H, ex->h, (size_t)H * sizeof(float));
         }
