@@ -5,7 +5,7 @@ usage: /usr/bin/python3 plots/rnnbench_plots.py RESULTS.h5 [--out DIR] [--baseli
 
 Figures (PNG at a fixed size and SVG; each is skipped with a note when its data is absent):
   speedup.{png,svg}            speedup over the baseline per task, log axis, with the geometric mean
-  efficiency.{png,svg}         performance per mm^2 and per W relative to the baseline, per task + geomean
+  efficiency.{png,svg}         effective GFLOP/s per mm^2 and per W of every backend, per task + geomean
   latency_vs_hidden.{png,svg}  latency per time step vs hidden size, one line per backend, per cell type
   dse.{png,svg}                spatial design space: latency vs units used (CSV of `rnnbench explore`)
 
@@ -161,8 +161,27 @@ def geomean(values):
     return math.exp(sum(math.log(x) for x in v) / len(v)) if v else math.nan
 
 
+# The same backend keeps its colour in every figure and every results file.
+FIXED_COLOURS = {"cpu-blas": "#E69F00", "brainwave": "#0072B2", "spatial": "#009E73", "cublas": "#D55E00",
+                 "cudnn": "#CC79A7"}
+SPARE_COLOURS = ["#56B4E9", "#F0E442", "#000000"]
+
+
 def colour_map(cols):
-    return {c: OKABE_ITO[i % len(OKABE_ITO)] for i, c in enumerate(cols)}
+    out, spare, used = {}, 0, set()
+    for c in cols:  # the plain backend gets its fixed colour; option variants and unknown backends the spares
+        base = c.split("[")[0]
+        if base in FIXED_COLOURS and FIXED_COLOURS[base] not in used:
+            out[c] = FIXED_COLOURS[base]
+        else:
+            out[c] = SPARE_COLOURS[spare % len(SPARE_COLOURS)]
+            spare += 1
+        used.add(out[c])
+    return out
+
+
+def short_number(v):
+    return "%.0f" % v if v >= 100 else "%.3g" % v
 
 
 def new_figure(ncols=1):
@@ -192,7 +211,7 @@ def plain_log_axis(axis):
         axis.set_minor_formatter(NullFormatter())
 
 
-def grouped_bars(ax, groups, series, values, colours, log=True):
+def grouped_bars(ax, groups, series, values, colours, log=True, unity_line=True):
     """values[s][g]; NaN bars are left out. The last group may be the geomean (drawn hatched)."""
     n = max(len(series), 1)
     width = 0.8 / n
@@ -206,12 +225,13 @@ def grouped_bars(ax, groups, series, values, colours, log=True):
     ax.set_xticklabels(groups, rotation=45, ha="right", fontsize=8)
     if log:
         ax.set_yscale("log")
-    ax.axhline(1.0, color="black", linewidth=0.8, linestyle=":")
+    if unity_line:
+        ax.axhline(1.0, color="black", linewidth=0.8, linestyle=":")
     ax.grid(axis="y", which="both", alpha=0.3)
     for si, s in enumerate(series):  # value labels on the last (geomean) group
         v = values[s][-1]
         if math.isfinite(v) and v > 0:
-            ax.annotate("%.3g" % v, (x[-1] + (si - (n - 1) / 2) * width, v), ha="center", va="bottom",
+            ax.annotate(short_number(v), (x[-1] + (si - (n - 1) / 2) * width, v), ha="center", va="bottom",
                         fontsize=7, xytext=(0, 2), textcoords="offset points")
     if log:
         plain_log_axis(ax.yaxis)
@@ -237,37 +257,44 @@ def fig_speedup(grid, out, written, colours):
     save(fig, out, "speedup", written)
 
 
+def efficiency(r, field, source):
+    """Effective GFLOP/s (full convention) per mm^2 or per W of a row, or NaN where the figure is unknown."""
+    if not ok(r) or not known(r[source]) or not r[field] > 0:
+        return math.nan
+    flops = r["flops_full"]
+    if not (math.isfinite(flops) and flops > 0):
+        return math.nan
+    return flops / (r["lat_median_ms"] * 1e-3) / 1e9 / r[field]
+
+
 def fig_efficiency(grid, out, written, colours):
-    others = [c for c in grid.compared if c != grid.baseline]
-    panels = [("area_mm2", "area_source", "performance per mm$^2$"), ("power_w", "power_source", "performance per W")]
+    panels = [("area_mm2", "area_source", "GFLOP/s per mm$^2$"), ("power_w", "power_source", "GFLOP/s per W")]
     data = []
-    for field, source, title in panels:
-        vals, present = {}, []
-        for c in others:
-            per = [grid.speedup(t, c) * grid.figure_ratio(t, c, field, source) for t in grid.tasks]
-            if any(math.isfinite(v) for v in per):
-                present.append(c)
-            common = [grid.speedup(t, c) * grid.figure_ratio(t, c, field, source) for t in grid.common]
-            vals[c] = per + [geomean(common)]
-        data.append((title, present, vals, source))
-    if not any(p for _, p, _, _ in data):
-        print("note: efficiency figure skipped (no backend has area or power besides the baseline)")
+    for field, source, unit in panels:
+        present = [c for c in grid.compared
+                   if any(math.isfinite(efficiency(grid.get(t, c), field, source)) for t in grid.tasks)]
+        vals = {c: [efficiency(grid.get(t, c), field, source) for t in grid.tasks]
+                + [geomean(efficiency(grid.get(t, c), field, source) for t in grid.common)] for c in present}
+        srcs = sorted({grid.get(t, c)[source] for t in grid.tasks for c in present
+                       if grid.get(t, c) is not None and known(grid.get(t, c)[source])})
+        data.append((unit, present, vals, srcs, source))
+    if not any(p for _, p, _, _, _ in data):
+        print("note: efficiency figure skipped (no backend reports area or power)")
         return
     fig, axes = new_figure(2)
-    groups = [task_label(t) for t in grid.tasks] + ["geomean"]
-    for ax, (title, present, vals, source) in zip(axes, data):
-        srcs = sorted({grid.get(t, c)[source] for t in grid.tasks for c in present + [grid.baseline]
-                       if grid.get(t, c) is not None and known(grid.get(t, c)[source])})
+    groups = [task_label(t) for t in grid.tasks] + ["geomean (%d)" % len(grid.common)]
+    for ax, (unit, present, vals, srcs, source) in zip(axes, data):
         if not present:
-            ax.text(0.5, 0.5, "no data (%s unavailable)" % source.split("_")[0], ha="center",
+            ax.text(0.5, 0.5, "no backend reports %s" % source.split("_")[0], ha="center",
                     transform=ax.transAxes)
             ax.set_axis_off()
             continue
-        grouped_bars(ax, groups, present, {c: vals[c] for c in present}, colours)
-        ax.set_ylabel("%s relative to %s (x)" % (title, grid.baseline), fontsize=8)
-        ax.set_title("%s (sources: %s)" % (title, ", ".join(srcs)), fontsize=9)
+        grouped_bars(ax, groups, present, vals, colours, unity_line=False)
+        ax.set_ylabel("effective %s (log scale)" % unit, fontsize=8)
+        ax.set_title("Performance per %s (sources: %s)" % ("area" if "mm" in unit else "watt", ", ".join(srcs)),
+                     fontsize=9)
         ax.legend(fontsize=7)
-    fig.suptitle("Area- and power-normalised performance: speedup x figure(%s) / figure(backend)" % grid.baseline,
+    fig.suptitle("Area and power efficiency: effective GFLOP/s (input + recurrent FLOPs) per mm$^2$ and per W",
                  fontsize=10)
     save(fig, out, "efficiency", written)
 
