@@ -6,9 +6,17 @@ set(_rb_gpu_defs "")
 if(NOT TARGET rb_gpu_common)
   set(_rb_gpu_defs RB_GPU_STUBS_ONLY)
 endif()
-rb_add_check_test(test_gpu_backends SOURCES ${CMAKE_SOURCE_DIR}/tests/test_gpu_backends.c ${CMAKE_SOURCE_DIR}/tests/gpu_checks.c LIBS ${_rb_gpu_libs})
+rb_add_check_test(test_gpu_backends
+  SOURCES ${CMAKE_SOURCE_DIR}/tests/test_gpu_backends.c ${CMAKE_SOURCE_DIR}/tests/gpu_checks.c
+  LIBS ${_rb_gpu_libs})
 target_compile_definitions(test_gpu_backends PRIVATE ${_rb_gpu_defs})
 add_executable(gpu-selftest ${CMAKE_SOURCE_DIR}/tests/gpu_selftest.c ${CMAKE_SOURCE_DIR}/tests/gpu_checks.c)
 target_link_libraries(gpu-selftest PRIVATE ${_rb_gpu_libs})
 target_compile_definitions(gpu-selftest PRIVATE ${_rb_gpu_defs})
 add_test(NAME gpu_selftest COMMAND gpu-selftest)
+
+# gpu-bench: a stand-alone GPU runner of a suite (not a test; see backends/cublas/README.md)
+if(TARGET rb_gpu_common)
+  add_executable(gpu-bench ${CMAKE_SOURCE_DIR}/backends/cublas/tools/gpu_bench.c)
+  target_link_libraries(gpu-bench PRIVATE ${_rb_gpu_libs} ${MATH_LIBRARY})
+endif()

@@ -1,10 +1,10 @@
 /* tests/gpu_checks.c — checks of the cublas and cudnn backends. Always: the probe path (no GPU or no CUDA build:
  * probe -1 with the reason, prepare fails cleanly), option validation, the datasheet table, the NVML energy window.
- * With a GPU: every cell type (lstm, gru, vanilla) at batch 1 and 4 against the fp32 reference, for cublas fp32 /
- * tf32 / fp16 and cudnn full fp32 / fp16 and skip fp32. cudnn's skip input (CUDNN_SKIP_INPUT) ignores W and adds
- * x_t to every gate, so it is checked on an equivalent problem: I = H and W = G stacked identity matrices, where
- * the reference computes exactly W x_t = x_t for each gate. Built without CUDA (RB_GPU_STUBS_ONLY) only the stub
- * probes are checked. */
+ * With a GPU: every cell type (lstm, gru, vanilla) at batch 1 and 4 against the fp32 reference, for cublas fp32,
+ * tf32, fp16 and fp32 with a CUDA graph, and cudnn full fp32 / fp16 and skip fp32. cudnn's skip input
+ * (CUDNN_SKIP_INPUT) ignores W and adds x_t to every gate, so it is checked on an equivalent problem: I = H and
+ * W = G stacked identity matrices, where the reference computes exactly W x_t = x_t for each gate. Built without
+ * CUDA (RB_GPU_STUBS_ONLY) only the stub probes are checked. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +113,7 @@ static void check_options(gpu_check_result *r)
         {&rb_backend_cublas, "precision=fp64", "precision"},
         {&rb_backend_cublas, "colour=red", "colour"},
         {&rb_backend_cublas, "device=x", "device"},
+        {&rb_backend_cublas, "graph=maybe", "graph"},
         {&rb_backend_cudnn, "input=partial", "input"},
         {&rb_backend_cudnn, "algo=fastest", "algo"},
         {&rb_backend_cudnn, "input=skip", "hidden"}, /* I=8 != H=16 */
@@ -201,8 +202,10 @@ typedef struct gpu_config {
 
 static const gpu_config configs[] = {
     {&rb_backend_cublas, "precision=fp32", 0, 1e-4}, {&rb_backend_cublas, "precision=tf32", 0, 2e-2},
-    {&rb_backend_cublas, "precision=fp16", 0, 2e-2}, {&rb_backend_cudnn, "input=full,precision=fp32", 0, 1e-4},
-    {&rb_backend_cudnn, "input=full,precision=fp16", 0, 2e-2}, {&rb_backend_cudnn, "input=skip,precision=fp32", 1, 1e-4},
+    {&rb_backend_cublas, "precision=fp16", 0, 2e-2}, {&rb_backend_cublas, "precision=fp32,graph=on", 0, 1e-4},
+    {&rb_backend_cudnn, "input=full,precision=fp32", 0, 1e-4},
+    {&rb_backend_cudnn, "input=full,precision=fp16", 0, 2e-2},
+    {&rb_backend_cudnn, "input=skip,precision=fp32", 1, 1e-4},
 };
 #define N_CONFIGS ((int)(sizeof configs / sizeof configs[0]))
 static const rb_cell cells[] = {RB_CELL_LSTM, RB_CELL_GRU, RB_CELL_VANILLA};

@@ -3,7 +3,8 @@
  * recurrent part and one element-wise kernel of our own (cublas_cells.cu), intermediates in GPU memory. Weights
  * are uploaded once in prepare. Timing: CUDA events around the whole-sequence GPU work (copies of x and y
  * excluded). Options: precision=fp32|tf32|fp16 (fp16: weights and GEMM inputs in half, tensor cores, fp32
- * accumulate and fp32 element-wise math), device=N. */
+ * accumulate and fp32 element-wise math), graph=off|on (on: the same kernels captured once into a CUDA graph and
+ * replayed, which removes most of the per-kernel launch cost), device=N. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 #include "gpu_common.h"
 
 static const char *const precisions[] = {"fp32", "tf32", "fp16", NULL}; /* indices = rb_gpu_prec */
-static const char *const allowed_opts[] = {"precision", "device", NULL};
+static const char *const graph_modes[] = {"off", "on", NULL};
+static const char *const allowed_opts[] = {"precision", "graph", "device", NULL};
+#define GRAPH_WORKSPACE_BYTES (32u << 20) /* cuBLAS workspace we own, so capture never allocates */
 
 typedef struct cublas_state {
     rb_problem p;
@@ -24,6 +27,10 @@ typedef struct cublas_state {
     cublasHandle_t blas;
     cudaStream_t stream;
     cudaEvent_t ev0, ev1;
+    int use_graph;
+    void *blas_ws;         /* cuBLAS workspace (graph mode) */
+    cudaGraph_t graph;
+    cudaGraphExec_t graph_exec;
     void *W, *U;          /* [GH][I], [GH][H]: fp32, or fp16 when prec == fp16 */
     float *bw, *bu;       /* [GH] */
     float *x;             /* [T][B][I] */
@@ -65,12 +72,16 @@ static void cublas_release(void *state)
     if (!s)
         return;
     cudaSetDevice(s->dev);
-    void *bufs[] = {s->W, s->U, s->bw, s->bu, s->x, s->x16, s->xp, s->hp, s->y, s->zero_h, s->c, s->h16};
+    if (s->graph_exec)
+        cudaGraphExecDestroy(s->graph_exec);
+    if (s->graph)
+        cudaGraphDestroy(s->graph);
+    if (s->blas)
+        cublasDestroy(s->blas); /* before its workspace is freed */
+    void *bufs[] = {s->W, s->U, s->bw, s->bu, s->x, s->x16, s->xp, s->hp, s->y, s->zero_h, s->c, s->h16, s->blas_ws};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         if (bufs[i])
             cudaFree(bufs[i]);
-    if (s->blas)
-        cublasDestroy(s->blas);
     if (s->ev0)
         cudaEventDestroy(s->ev0);
     if (s->ev1)
@@ -132,13 +143,16 @@ static int alloc_and_upload(cublas_state *s, const rb_weights *w, rb_status *st)
     return 0;
 }
 
+static int enqueue_forward(cublas_state *s, rb_status *st);
+static int capture_graph(cublas_state *s, rb_status *st);
+
 static int cublas_prepare(const rb_problem *p, const rb_weights *w, const rb_options *opt, void **state,
                           rb_status *st)
 {
-    int prec = 0, dev = 0;
+    int prec = 0, dev = 0, graph = 0;
     *state = NULL;
     if (rb_gpu_opt_check(opt, allowed_opts, st) || rb_gpu_opt_choice(opt, "precision", precisions, 0, &prec, st) ||
-        rb_gpu_opt_device(opt, &dev, st))
+        rb_gpu_opt_choice(opt, "graph", graph_modes, 0, &graph, st) || rb_gpu_opt_device(opt, &dev, st))
         return -1;
     if (p->hidden <= 0 || p->input <= 0 || p->batch <= 0 || p->timesteps <= 0)
         return rb_fail(st, "invalid problem shape");
@@ -154,6 +168,7 @@ static int cublas_prepare(const rb_problem *p, const rb_weights *w, const rb_opt
     s->GH = s->G * s->H;
     s->dev = dev;
     s->prec = (rb_gpu_prec)prec;
+    s->use_graph = graph;
     int rc = -1;
     if (rb_gpu_select(dev, s->gpu_name, sizeof s->gpu_name, s->gpu_desc, sizeof s->gpu_desc, st) != 0)
         goto out;
@@ -180,6 +195,13 @@ static int cublas_prepare(const rb_problem *p, const rb_weights *w, const rb_opt
         goto out;
     }
     if (alloc_and_upload(s, w, st) != 0)
+        goto out;
+    e = cudaDeviceSynchronize(); /* setup work on the legacy stream is done before our stream starts */
+    if (e != cudaSuccess) {
+        rb_gpu_cuda_fail(st, e, "cudaDeviceSynchronize");
+        goto out;
+    }
+    if (s->use_graph && capture_graph(s, st) != 0)
         goto out;
     rc = 0;
 out:
@@ -230,6 +252,37 @@ static int enqueue_forward(cublas_state *s, rb_status *st)
     return 0;
 }
 
+/* Graph mode: one eager inference (cuBLAS picks and loads its kernels), then the same sequence captured. */
+static int capture_graph(cublas_state *s, rb_status *st)
+{
+    CUDA_TRY(cudaMalloc(&s->blas_ws, GRAPH_WORKSPACE_BYTES), "cudaMalloc cuBLAS workspace");
+    BLAS_TRY(cublasSetWorkspace(s->blas, s->blas_ws, GRAPH_WORKSPACE_BYTES), "cublasSetWorkspace");
+    CUDA_TRY(cudaMemsetAsync(s->x, 0, (size_t)s->T * s->B * s->I * sizeof(float), s->stream), "cudaMemsetAsync x");
+    if (enqueue_forward(s, st) != 0)
+        return -1;
+    CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
+    CUDA_TRY(cudaStreamBeginCapture(s->stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+    int rc = enqueue_forward(s, st);
+    cudaGraph_t g = NULL;
+    cudaError_t e = cudaStreamEndCapture(s->stream, &g);
+    s->graph = g;
+    if (rc != 0)
+        return -1;
+    CUDA_TRY(e, "cudaStreamEndCapture");
+    CUDA_TRY(cudaGraphInstantiate(&s->graph_exec, s->graph, 0), "cudaGraphInstantiate");
+    return 0;
+}
+
+/* One inference on the stream: the captured graph, or the kernels one by one. */
+static int launch_forward(cublas_state *s, rb_status *st)
+{
+    if (s->graph_exec) {
+        CUDA_TRY(cudaGraphLaunch(s->graph_exec, s->stream), "cudaGraphLaunch");
+        return 0;
+    }
+    return enqueue_forward(s, st);
+}
+
 static int cublas_run(void *state, const float *x, float *y, double *device_ms, rb_status *st)
 {
     cublas_state *s = state;
@@ -238,7 +291,7 @@ static int cublas_run(void *state, const float *x, float *y, double *device_ms, 
     CUDA_TRY(cudaMemcpyAsync(s->x, x, nx * sizeof(float), cudaMemcpyHostToDevice, s->stream), "copy x");
     s->x_on_device = 1;
     CUDA_TRY(cudaEventRecord(s->ev0, s->stream), "cudaEventRecord");
-    if (enqueue_forward(s, st) != 0)
+    if (launch_forward(s, st) != 0)
         return -1;
     CUDA_TRY(cudaEventRecord(s->ev1, s->stream), "cudaEventRecord");
     CUDA_TRY(cudaMemcpyAsync(y, s->y, ny * sizeof(float), cudaMemcpyDeviceToHost, s->stream), "copy y");
@@ -253,7 +306,7 @@ static int cublas_run(void *state, const float *x, float *y, double *device_ms, 
 static int infer_once(void *ctx, rb_status *st)
 {
     cublas_state *s = ctx;
-    if (enqueue_forward(s, st) != 0)
+    if (launch_forward(s, st) != 0)
         return -1;
     CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
     return 0;
@@ -268,6 +321,7 @@ static int cublas_report(void *state, const float *x, rb_metrics *m, rb_status *
     cublasGetVersion(s->blas, &ver);
     rb_metrics_extra(m, "precision", "%s", precisions[s->prec]);
     rb_metrics_extra(m, "cublas_version", "%d", ver);
+    rb_metrics_extra(m, "graph", "%s", s->use_graph ? "on (CUDA graph replay)" : "off (kernels launched one by one)");
     rb_metrics_extra(m, "recurrent_kernel", "%s",
                      s->prec == RB_GPU_PREC_FP32 && s->B == 1 ? "cublasSgemv" : "cublasGemmEx");
     rb_metrics_extra(m, "timing", "CUDA events around the whole-sequence GPU work; x/y copies excluded");
@@ -284,7 +338,8 @@ static int cublas_report(void *state, const float *x, rb_metrics *m, rb_status *
 
 const rb_backend rb_backend_cublas = {
     .name = "cublas",
-    .summary = "NVIDIA GPU, kernel-split: cuBLAS GEMMs + own element-wise CUDA kernels (precision=fp32|tf32|fp16)",
+    .summary = "NVIDIA GPU, kernel-split: cuBLAS GEMMs + own element-wise CUDA kernels (precision=fp32|tf32|fp16, "
+               "graph=off|on)",
     .kind = RB_MEASURED,
     .probe = cublas_probe,
     .prepare = cublas_prepare,

@@ -243,6 +243,11 @@ static int cudnn_prepare(const rb_problem *p, const rb_weights *w, const rb_opti
     }
     if (make_rnn(s, p, st) != 0 || make_descs(s, st) != 0 || make_buffers(s, w, st) != 0)
         goto out;
+    e = cudaDeviceSynchronize(); /* setup work on the legacy stream is done before our stream starts */
+    if (e != cudaSuccess) {
+        rb_gpu_cuda_fail(st, e, "cudaDeviceSynchronize");
+        goto out;
+    }
     rc = 0;
 out:
     if (rc != 0)
@@ -303,7 +308,8 @@ static int cudnn_report(void *state, const float *x, rb_metrics *m, rb_status *s
     snprintf(m->device, sizeof m->device, "%s", s->gpu_desc);
     rb_metrics_extra(m, "precision", "%s", precisions[s->prec]);
     rb_metrics_extra(m, "math", "%s", s->math_name);
-    rb_metrics_extra(m, "input_mode", "%s", s->skip ? "skip (CUDNN_SKIP_INPUT, DeepBench)" : "full (CUDNN_LINEAR_INPUT)");
+    rb_metrics_extra(m, "input_mode", "%s",
+                     s->skip ? "skip (CUDNN_SKIP_INPUT, DeepBench)" : "full (CUDNN_LINEAR_INPUT)");
     rb_metrics_extra(m, "algo", "%s", algos[s->algo]);
     rb_metrics_extra(m, "cudnn_version", "%zu", cudnnGetVersion());
     rb_metrics_extra(m, "timing", "CUDA events around the whole-sequence GPU work; x/y copies excluded");
