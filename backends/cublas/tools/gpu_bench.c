@@ -148,6 +148,7 @@ int main(int argc, char **argv)
             extra[n_extra++] = argv[++i];
         else {
             fprintf(stderr, "usage: gpu-bench [--suite NAME] [--reps N] [--check] [--opt backend.key=value ...]\n");
+            free(extra);
             return 2;
         }
     }
@@ -156,6 +157,7 @@ int main(int argc, char **argv)
     rb_status why = {{0}};
     if (reps < 1 || rb_suite_get(suite, &ps, &n) != 0) {
         fprintf(stderr, "gpu-bench: bad --reps or unknown suite '%s'\n", suite);
+        free(extra);
         return 2;
     }
     if (rb_backend_cublas.probe(&why) != 0) {
