@@ -303,7 +303,7 @@ double rb_rep_geomean_figure_ratio(const rb_report *r, size_t col_a, size_t col_
     for (size_t w = 0; w < r->nwl; w++) {
         const rb_record *a = r->wl[w].cells[col_a].rec, *b = r->wl[w].cells[col_b].rec;
         if (!rb_rep_ok(a) || !rb_rep_ok(b)) continue;
-        double q = ratio_of(b, a, which); /* = figure(a) / figure(b) */
+        double q = ratio_of(a, b, which); /* = figure(a) / figure(b) */
         if (!isfinite(q)) continue;
         acc += log(q);
         k++;

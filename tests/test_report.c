@@ -223,6 +223,85 @@ START_TEST(model_never_ok_backend_is_not_compared)
 }
 END_TEST
 
+START_TEST(paper_compare_with_gpu_rows)
+{
+    rb_record rows[24];
+    size_t n = fixture_rows(rows, 0);
+    const double gpu_ms[4] = {3.0, NAN, NAN, 1.0}; /* on tasks 0 (LSTM 256/150) and 3 (LSTM 512/25) */
+    for (int w = 0; w < 4; w++) {
+        if (isnan(gpu_ms[w])) continue;
+        make_row(&rows[n], w, "cudnn", "ok", gpu_ms[w]);
+        snprintf(rows[n].device, sizeof rows[n].device, "Test GPU");
+        rows[n].area_mm2 = 815.0;
+        snprintf(rows[n].area_source, sizeof rows[n].area_source, "datasheet");
+        rows[n].power_w = 300.0;
+        snprintf(rows[n].power_source, sizeof rows[n].power_source, "datasheet");
+        n++;
+    }
+    rb_report r;
+    char err[512];
+    ck_assert_int_eq(rb_report_build(rows, n, NULL, &r, err, sizeof err), 0);
+    rb_paper_ref *refs;
+    size_t nrefs;
+    ck_assert_msg(rb_paper_load(PAPER_CSV, &refs, &nrefs, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_ge(nrefs, 12);
+    rb_paper_cmp *cmp;
+    size_t ncmp;
+    ck_assert_int_eq(rb_paper_compare(&r, refs, nrefs, &cmp, &ncmp), 0);
+    int seen_speedup = 0, seen_area = 0, seen_power = 0, gpu_rows = 0;
+    for (size_t i = 0; i < ncmp; i++) {
+        const rb_paper_cmp *c = &cmp[i];
+        if (strncmp(c->what, "speedup_geomean spatial over cudnn", 34) == 0) {
+            ck_assert_double_eq_tol(c->ours, sqrt(6.0 * 5.0), 1e-9); /* 3/0.5 and 1/0.2 */
+            ck_assert_double_eq_tol(c->theirs, 30.0, 1e-12);
+            ck_assert_double_eq_tol(c->rel_diff, (sqrt(30.0) - 30.0) / 30.0, 1e-9);
+            ck_assert_ptr_nonnull(strstr(c->ours_from, "Test GPU"));
+            seen_speedup = 1;
+        } else if (strncmp(c->what, "area_ratio spatial over cudnn", 29) == 0) {
+            ck_assert_double_eq_tol(c->ours, 815.0 / 509.0, 1e-9);
+            seen_area = 1;
+        } else if (strncmp(c->what, "power_ratio spatial over cudnn", 30) == 0) {
+            ck_assert_double_eq_tol(c->ours, 300.0 / 151.0, 1e-9);
+            seen_power = 1;
+        } else if (strncmp(c->what, "GPU latency", 11) == 0) {
+            gpu_rows++;
+            if (strcmp(c->what, "GPU latency lstm H512 B1 T25 vs TitanXp") == 0) {
+                ck_assert_double_eq_tol(c->ours, 1.0, 1e-12);
+                ck_assert_double_eq_tol(c->theirs, 1.258, 1e-12); /* DeepBench's published TitanXp figure */
+            }
+        }
+    }
+    ck_assert(seen_speedup && seen_area && seen_power);
+    ck_assert_int_eq(gpu_rows, 6); /* two matching DeepBench shapes x three GPUs */
+    free(cmp);
+    free(refs);
+    rb_report_free(&r);
+}
+END_TEST
+
+START_TEST(paper_load_rejects_bad_csv)
+{
+    const char *path = TMP "/report_bad_ref.csv";
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("# comment\nkind,metric,value\nheadline,speedup_geomean,thirty\n", f);
+    fclose(f);
+    rb_paper_ref *refs;
+    size_t n;
+    char err[256];
+    ck_assert_int_eq(rb_paper_load(path, &refs, &n, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, ":3:")); /* FILE:LINE */
+    f = fopen(path, "w");
+    fputs("kind,metric,value,note\nheadline,x,\"1.5\",\"quoted, with \"\"comma\"\"\"\n", f);
+    fclose(f);
+    ck_assert_int_eq(rb_paper_load(path, &refs, &n, err, sizeof err), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_double_eq_tol(refs[0].value, 1.5, 1e-12);
+    ck_assert_str_eq(refs[0].note, "quoted, with \"comma\"");
+    free(refs);
+}
+END_TEST
+
 /* ---- end to end through the store and rb_report_main ---- */
 
 /* args: NULL-terminated list of the arguments after "report". */
@@ -392,6 +471,8 @@ static Suite *report_suite(void)
     tcase_add_test(model, model_latest_row_wins_and_geomeans);
     tcase_add_test(model, model_baseline_choice);
     tcase_add_test(model, model_never_ok_backend_is_not_compared);
+    tcase_add_test(model, paper_compare_with_gpu_rows);
+    tcase_add_test(model, paper_load_rejects_bad_csv);
     suite_add_tcase(s, model);
     TCase *cli = tcase_create("main");
     tcase_add_test(cli, main_table_csv_json);
