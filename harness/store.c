@@ -120,9 +120,10 @@ static int load_keys(rb_store *s)
     return rc;
 }
 
-static int create_new(const char *path, int truncate, char *err, size_t errlen, hid_t *out)
+/* Creates a new store file, or replaces an existing one when replace is set. */
+static int create_new(const char *path, int replace, char *err, size_t errlen, hid_t *out)
 {
-    hid_t file = H5Fcreate(path, truncate ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t file = H5Fcreate(path, replace ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
     if (file < 0) {
         set_h5_err(err, errlen, path, "cannot create the results file");
         return -1;
@@ -146,13 +147,16 @@ rb_store *rb_store_open(const char *path, int force, char *err, size_t errlen)
     rb_h5_quiet q;
     rb_h5_quiet_begin(&q);
     rb_store *s = calloc(1, sizeof *s);
-    if (s == NULL || (s->path = strdup(path)) == NULL) {
+    if (s != NULL) {
+        s->file = -1;
+        s->run_id = -1;
+        rb_keyset_init(&s->keys);
+        s->path = strdup(path);
+    }
+    if (s == NULL || s->path == NULL) {
         set_err(err, errlen, path, "out of memory%s", NULL);
         goto fail;
     }
-    s->file = -1;
-    s->run_id = -1;
-    rb_keyset_init(&s->keys);
 
     struct stat st;
     int exists = stat(path, &st) == 0;
