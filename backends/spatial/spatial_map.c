@@ -154,7 +154,7 @@ int sp_map(const sp_arch *a, const sp_shape *s, sp_factors f, sp_mapping *m)
             return illegal(m, "needs %d PMUs > %d", other + m->pcu_mvm, a->pmus);
         m->pmu_weight = avail;
         m->resident_bytes = fmin(m->weight_bytes, (double)(avail - m->pcu_mvm) * (double)a->pmu_bytes);
-        m->streamed_bytes_per_step = (m->weight_bytes - m->resident_bytes) * 1.0;
+        m->streamed_bytes_per_step = m->weight_bytes - m->resident_bytes;
         m->dram_streamed = 1;
     }
     m->pmus = m->pmu_weight + other;

@@ -86,7 +86,7 @@ int sp_simulate(const sp_arch *a, const sp_shape *s, const sp_mapping *m, sp_tim
     const int hu = m->f.hu, n_g = m->n_g, n_k = m->n_k;
     const long total_units = (long)s->B * s->H;
     const double W = m->streamed_bytes_per_step;
-    const double wb_unit = a->mul_bits / 8.0 * 1.0; /* one h element written back per unit and batch */
+    const double wb_unit = a->mul_bits / 8.0; /* one 8-bit h element written back per unit and batch */
     sp_simstate st;
     memset(&st, 0, sizeof st);
     st.issued = calloc((size_t)hu, sizeof *st.issued);
