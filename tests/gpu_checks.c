@@ -131,6 +131,30 @@ static void check_options(gpu_check_result *r)
     rb_weights_free(&w);
 }
 
+/* config(): build facts and the chosen options, within max, no GPU needed. */
+static void check_config(gpu_check_result *r)
+{
+    const rb_backend *bs[2] = {&rb_backend_cublas, &rb_backend_cudnn};
+    const char *opts[2] = {"precision=fp16,graph=on", "input=skip"};
+    const char *want[2][2] = {{"precision", "fp16"}, {"input", "skip"}};
+    for (int i = 0; i < 2; i++) {
+        char key[RB_OPT_MAX][RB_OPT_KEY_MAX], val[RB_OPT_MAX][RB_OPT_VAL_MAX];
+        rb_options o;
+        opts_set(&o, opts[i]);
+        if (!bs[i]->config)
+            return (void)FAIL(r, "%s has no config()", bs[i]->name);
+        int n = bs[i]->config(&o, key, val, RB_OPT_MAX), found = 0;
+        if (n < 4 || n > RB_OPT_MAX)
+            return (void)FAIL(r, "%s config gave %d pairs", bs[i]->name, n);
+        for (int k = 0; k < n; k++)
+            found |= !strcmp(key[k], want[i][0]) && !strcmp(val[k], want[i][1]);
+        if (!found)
+            return (void)FAIL(r, "%s config lacks %s=%s", bs[i]->name, want[i][0], want[i][1]);
+        if (bs[i]->config(&o, key, val, 2) != 2)
+            return (void)FAIL(r, "%s config ignores max", bs[i]->name);
+    }
+}
+
 static void check_table(gpu_check_result *r)
 {
     struct {
@@ -296,6 +320,7 @@ static const struct {
     {"prepare without a GPU fails cleanly", check_prepare_without_gpu},
 #ifndef RB_GPU_STUBS_ONLY
     {"options are validated", check_options},
+    {"backend configuration pairs", check_config},
     {"datasheet table", check_table},
     {"NVML energy window", check_energy_window},
 #endif

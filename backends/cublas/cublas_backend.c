@@ -336,6 +336,19 @@ static int cublas_report(void *state, const float *x, rb_metrics *m, rb_status *
     return rb_gpu_energy_window(s->dev, infer_once, s, 1.0, m, st);
 }
 
+static int cublas_config(const rb_options *opt, char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX], int max)
+{
+    const char *prec = rb_opt_get(opt, "precision"), *graph = rb_opt_get(opt, "graph");
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d", CUBLAS_VERSION);
+    int n = rb_gpu_config_common(key, val, 0, max);
+    n = rb_gpu_config_add(key, val, n, max, "cublas_headers", buf);
+    n = rb_gpu_config_add(key, val, n, max, "precision", prec ? prec : "fp32");
+    n = rb_gpu_config_add(key, val, n, max, "graph", graph ? graph : "off");
+    return rb_gpu_config_add(key, val, n, max, "model",
+                             "input GEMM for all steps; per step GEMV/GEMM + element-wise kernel");
+}
+
 const rb_backend rb_backend_cublas = {
     .name = "cublas",
     .summary = "NVIDIA GPU, kernel-split: cuBLAS GEMMs + own element-wise CUDA kernels (precision=fp32|tf32|fp16, "
@@ -346,5 +359,5 @@ const rb_backend rb_backend_cublas = {
     .run = cublas_run,
     .report = cublas_report,
     .release = cublas_release,
-    .config = NULL,
+    .config = cublas_config,
 };

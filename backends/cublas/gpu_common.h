@@ -60,6 +60,13 @@ int rb_gpu_energy_window(int dev, rb_gpu_infer_fn infer, void *ctx, double min_s
 int rb_gpu_f32_to_f16(const float *src, void *dst_half, size_t n, void *stream);
 int rb_gpu_f16_to_f32(const void *src_half, float *dst, size_t n, void *stream);
 
+/* Backend configuration pairs for /backends/<name>: the CUDA headers built against, the GPU architectures compiled,
+ * the energy method. Appends at *n (up to max) and returns the new count. */
+int rb_gpu_config_common(char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX], int n, int max);
+/* Appends one pair when room is left; returns the new count. */
+int rb_gpu_config_add(char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX], int n, int max, const char *k,
+                      const char *v);
+
 /* printf-style failure with the CUDA runtime error appended: "what: cudaErrorX (text)". */
 int rb_gpu_cuda_fail(rb_status *st, int cuda_err, const char *what);
 

@@ -1,5 +1,5 @@
 /* backends/cublas/gpu_probe.c — GPU discovery for the GPU backends: the no-crash device probe, device selection
- * with a one-line description, and CUDA error formatting. */
+ * with a one-line description, CUDA error formatting, and the build facts reported as backend configuration. */
 #include <stdio.h>
 #include <cuda_runtime_api.h>
 #include "gpu_common.h"
@@ -48,4 +48,30 @@ int rb_gpu_select(int dev, char *name, size_t name_len, char *desc, size_t desc_
     snprintf(desc, desc_len, "%s (sm_%d%d, %d SMs, driver %d.%d, runtime %d.%d)", prop.name, prop.major, prop.minor,
              prop.multiProcessorCount, drv / 1000, (drv % 1000) / 10, rt / 1000, (rt % 1000) / 10);
     return 0;
+}
+
+#ifndef RB_GPU_ARCHS
+#define RB_GPU_ARCHS "unknown"
+#endif
+
+int rb_gpu_config_add(char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX], int n, int max, const char *k,
+                      const char *v)
+{
+    if (n >= max)
+        return n;
+    snprintf(key[n], RB_OPT_KEY_MAX, "%s", k);
+    snprintf(val[n], RB_OPT_VAL_MAX, "%s", v);
+    return n + 1;
+}
+
+int rb_gpu_config_common(char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX], int n, int max)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%d.%d", CUDART_VERSION / 1000, (CUDART_VERSION % 1000) / 10);
+    n = rb_gpu_config_add(key, val, n, max, "cuda_headers", buf);
+    n = rb_gpu_config_add(key, val, n, max, "cuda_architectures", RB_GPU_ARCHS);
+    n = rb_gpu_config_add(key, val, n, max, "energy_method",
+                          "NVML nvmlDeviceGetTotalEnergyConsumption via dlopen, >= 1 s window");
+    n = rb_gpu_config_add(key, val, n, max, "area_peak_source", "datasheet table (gpu_table.c)");
+    return n;
 }

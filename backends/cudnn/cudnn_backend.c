@@ -327,6 +327,19 @@ static int cudnn_report(void *state, const float *x, rb_metrics *m, rb_status *s
     return rb_gpu_energy_window(s->dev, infer_once, s, 1.0, m, st);
 }
 
+static int cudnn_config(const rb_options *opt, char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX], int max)
+{
+    const char *prec = rb_opt_get(opt, "precision"), *in = rb_opt_get(opt, "input"), *algo = rb_opt_get(opt, "algo");
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d", CUDNN_VERSION);
+    int n = rb_gpu_config_common(key, val, 0, max);
+    n = rb_gpu_config_add(key, val, n, max, "cudnn_headers", buf);
+    n = rb_gpu_config_add(key, val, n, max, "precision", prec ? prec : "fp32");
+    n = rb_gpu_config_add(key, val, n, max, "input", in ? in : "full");
+    n = rb_gpu_config_add(key, val, n, max, "algo", algo ? algo : "standard");
+    return rb_gpu_config_add(key, val, n, max, "api", "cudnnSetRNNDescriptor_v8 + cudnnRNNForward (inference)");
+}
+
 const rb_backend rb_backend_cudnn = {
     .name = "cudnn",
     .summary = "NVIDIA GPU, cuDNN 9 RNN API (input=full|skip, algo=standard|persist-*, precision=fp32|tf32|fp16)",
@@ -336,5 +349,5 @@ const rb_backend rb_backend_cudnn = {
     .run = cudnn_run,
     .report = cudnn_report,
     .release = cudnn_release,
-    .config = NULL,
+    .config = cudnn_config,
 };
