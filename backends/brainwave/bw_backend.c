@@ -123,7 +123,7 @@ static int bw_report(void *state, const float *x, rb_metrics *m, rb_status *st)
     m->energy_source = RB_SRC_MODELED;
     if (isnan(a->v[BW_P_AREA_MM2])) {
         m->area_source = RB_SRC_UNAVAILABLE;
-        rb_metrics_extra(m, "area_note", "Stratix 10 280 die area not published; none invented");
+        rb_metrics_extra(m, "area_note", "S10 280 die area unpublished");
     } else {
         m->area_mm2 = a->v[BW_P_AREA_MM2];
         m->area_source = strncmp(a->source[BW_P_AREA_MM2], "datasheet", 9) == 0 ? RB_SRC_DATASHEET
@@ -134,7 +134,6 @@ static int bw_report(void *state, const float *x, rb_metrics *m, rb_status *st)
     snprintf(m->device, sizeof m->device, "Brainwave %s model: %dx%dx%d MACs @ %g MHz, %s", a->name,
              bw_arch_int(a, BW_P_TILES), bw_arch_int(a, BW_P_NATIVE_DIM), bw_arch_int(a, BW_P_LANES),
              a->v[BW_P_CLOCK_MHZ], s->format);
-    rb_metrics_extra(m, "arch", "%s", a->path);
     rb_metrics_extra(m, "bfp_format", "%s", s->format);
     rb_metrics_extra(m, "tiles_used", "%d", e->tiles_used);
     rb_metrics_extra(m, "tiles_total", "%ld", e->tiles_total);
@@ -150,14 +149,12 @@ static int bw_report(void *state, const float *x, rb_metrics *m, rb_status *st)
     rb_metrics_extra(m, "step_cycles", "%ld", e->step_cycles);
     rb_metrics_extra(m, "bound", "%s", e->bound);
     rb_metrics_extra(m, "step_us", "%.4f", e->step_us);
-    rb_metrics_extra(m, "gflops_full", "%.1f", e->gflops_full);
-    rb_metrics_extra(m, "gflops_deepbench", "%.1f", e->gflops_deepbench);
     rb_metrics_extra(m, "util_full", "%.4f", e->util_full);
     rb_metrics_extra(m, "util_deepbench", "%.4f", e->util_deepbench);
     rb_metrics_extra(m, "mvu_padding_util", "%.4f", e->mvu_util);
     rb_metrics_extra(m, "weight_mbit", "%.2f", e->weight_mbit);
     rb_metrics_extra(m, "vrf_vectors", "%d", e->vrf_needed);
-    rb_metrics_extra(m, "batch_mode", "serial: %d batch-1 requests back to back", s->exec.prob.batch);
+    rb_metrics_extra(m, "batch_mode", "serial");
     return 0;
 }
 
@@ -201,8 +198,12 @@ static int bw_config(const rb_options *opt, char (*key)[RB_OPT_KEY_MAX], char (*
     }
     put(&o, "arch_file", "%s", a.path);
     put(&o, "name", "%s  # %s", a.name, a.name_source);
-    for (int i = 0; i < BW_P_COUNT; i++)
-        put(&o, bw_param_key((bw_param)i), "%g  # %s", a.v[i], a.source[i]);
+    for (int i = 0; i < BW_P_COUNT; i++) {
+        if (isnan(a.v[i]))
+            put(&o, bw_param_key((bw_param)i), "unavailable  # %s", a.source[i]);
+        else
+            put(&o, bw_param_key((bw_param)i), "%g  # %s", a.v[i], a.source[i]);
+    }
     put(&o, "bfp_format", "%s", format);
     put(&o, "macs", "%.0f  # derived: tiles*native_dim*lanes", bw_arch_macs(&a));
     put(&o, "peak_gflops", "%.0f  # derived: 2*macs*clock", bw_arch_peak_gflops(&a));
