@@ -232,6 +232,34 @@ START_TEST(config_exports_parameters_with_sources)
 }
 END_TEST
 
+START_TEST(too_big_for_the_chip_fails_with_reason)
+{
+    /* a 1 Mbit matrix memory cannot hold a 3-gate GRU of H=400 (6 native tiles, ~2.9 Mbit) */
+    char *t = edited("mrf_mbit", "mrf_mbit = 1  # source: assumed: test");
+    const char *path = RB_TEST_TMPDIR "/bw_tiny_mrf.arch";
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(t, f);
+    fclose(f);
+    free(t);
+    rb_problem p = {.cell = RB_CELL_GRU, .hidden = 400, .input = 400, .batch = 1, .timesteps = 1};
+    rb_problem_default_name(&p);
+    rb_weights w;
+    ck_assert_int_eq(rb_weights_init(&w, &p, 3), 0);
+    rb_options o = opts("arch", path, NULL, NULL);
+    void *s = NULL;
+    rb_status st = {""};
+    ck_assert_int_eq(rb_backend_brainwave.prepare(&p, &w, &o, &s, &st), -1);
+    ck_assert_msg(strstr(st.msg, "does not fit") != NULL, "%s", st.msg);
+    p.hidden = p.input = 100; /* still 6 native tiles: the padding is stored too */
+    rb_weights w2;
+    ck_assert_int_eq(rb_weights_init(&w2, &p, 3), 0);
+    ck_assert_int_eq(rb_backend_brainwave.prepare(&p, &w2, &o, &s, &st), -1);
+    rb_weights_free(&w);
+    rb_weights_free(&w2);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("brainwave_arch");
@@ -240,6 +268,7 @@ int main(void)
     tcase_add_test(tc, strict_errors_with_file_and_line);
     tcase_add_test(tc, backend_options);
     tcase_add_test(tc, config_exports_parameters_with_sources);
+    tcase_add_test(tc, too_big_for_the_chip_fails_with_reason);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

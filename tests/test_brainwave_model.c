@@ -220,6 +220,19 @@ START_TEST(mfu_streaming_can_bind)
 }
 END_TEST
 
+START_TEST(on_chip_weight_capacity)
+{
+    /* 384 padded tiles x 160,000 elements x 3 bits + one 5-bit exponent per 400-element row block */
+    bw_estimate e = est(&arch, prob(RB_CELL_GRU, 2816, 2816, 1, 750));
+    ck_assert_double_eq_tol(e.weight_mbit, 384 * (160000.0 * 3 + 400 * 5) * 1e-6, 1e-9);
+    ck_assert(e.fits_mrf);
+    bw_arch fp9 = arch;
+    fp9.v[BW_P_BFP_MANTISSA_BITS] = 3; /* 4 bits per element: 246 Mbit > 229 */
+    ck_assert(!est(&fp9, prob(RB_CELL_GRU, 2816, 2816, 1, 750)).fits_mrf);
+    ck_assert(est(&fp9, prob(RB_CELL_GRU, 2560, 2560, 1, 375)).fits_mrf);
+}
+END_TEST
+
 START_TEST(invalid_problem_rejected)
 {
     rb_problem p = prob(RB_CELL_GRU, 0, 10, 1, 1);
@@ -248,6 +261,7 @@ int main(void)
     tcase_add_test(tc, batch_is_served_serially);
     tcase_add_test(tc, flop_conventions_power_energy);
     tcase_add_test(tc, mfu_streaming_can_bind);
+    tcase_add_test(tc, on_chip_weight_capacity);
     tcase_add_test(tc, invalid_problem_rejected);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
