@@ -62,7 +62,9 @@ static double dram_enqueue(sp_dram *d, double now, double bytes)
 
 typedef struct {
     sp_tq acc, ew, wb;
-    long *issued, *nissue;
+    long *issued, *nissue;  /* per copy: vectors issued this step, vectors to issue per step */
+    long *next_end;         /* per copy: cycle of the last vector of its current reduction chunk */
+    long *end_idx;          /* per copy: index of that vector */
     long *ew_last;
     int *ew_lanes;
 } sp_simstate;
@@ -74,11 +76,36 @@ static void state_free(sp_simstate *st)
     free(st->wb.v);
     free(st->issued);
     free(st->nissue);
+    free(st->next_end);
+    free(st->end_idx);
     free(st->ew_last);
     free(st->ew_lanes);
 }
 
 static long lmin(long a, long b) { return a < b ? a : b; }
+
+/* Issue times of copy j's current reduction chunk: its vectors go out one per cycle from cycle `from` on and,
+ * when weights are streamed, each also waits until its share of the weight stream has arrived (the stream
+ * started at w_start and feeds every copy in proportion). Returns the cycle of the chunk's last vector and sets
+ * *end to its index. Issue never depends on the downstream stages (they all accept one token per cycle), so a
+ * chunk's vectors can be stepped through here without the rest of the pipeline. */
+static long chunk_end(const sp_simstate *st, int j, long from, int n_k, double W, double w_start, double bpc,
+                      long *end)
+{
+    long idx = st->issued[j];
+    long last = idx + (n_k - idx % n_k) - 1;
+    if (last >= st->nissue[j])
+        last = st->nissue[j] - 1;
+    *end = last;
+    if (W <= 0)
+        return from + (last - idx);
+    long cyc = from - 1;
+    for (long i = idx; i <= last; i++) {
+        long need = (long)ceil(w_start + W * (double)(i + 1) / ((double)st->nissue[j] * bpc));
+        cyc = cyc + 1 > need ? cyc + 1 : need;
+    }
+    return cyc;
+}
 
 int sp_simulate(const sp_arch *a, const sp_shape *s, const sp_mapping *m, sp_timing *t)
 {
@@ -91,9 +118,11 @@ int sp_simulate(const sp_arch *a, const sp_shape *s, const sp_mapping *m, sp_tim
     memset(&st, 0, sizeof st);
     st.issued = calloc((size_t)hu, sizeof *st.issued);
     st.nissue = calloc((size_t)hu, sizeof *st.nissue);
+    st.next_end = calloc((size_t)hu, sizeof *st.next_end);
+    st.end_idx = calloc((size_t)hu, sizeof *st.end_idx);
     st.ew_last = malloc((size_t)m->ew_groups * sizeof *st.ew_last);
     st.ew_lanes = calloc((size_t)m->ew_groups, sizeof *st.ew_lanes);
-    if (!st.issued || !st.nissue || !st.ew_last || !st.ew_lanes) {
+    if (!st.issued || !st.nissue || !st.next_end || !st.end_idx || !st.ew_last || !st.ew_lanes) {
         state_free(&st);
         return -1;
     }
@@ -123,34 +152,41 @@ int sp_simulate(const sp_arch *a, const sp_shape *s, const sp_mapping *m, sp_tim
             st.ew_last[g] = -1;
         long written = 0, last_write = S;
         const long issue_from = S + m->lat_read;
+        for (int j = 0; j < hu; j++)
+            st.next_end[j] = st.nissue[j] > 0
+                                 ? chunk_end(&st, j, issue_from, n_k, W, w_start, dram.bpc, &st.end_idx[j])
+                                 : LONG_MAX;
         long c = S;
         for (;;) {
-            /* 1. MVM issue: every copy's lockstep PCU group issues one vector if its operands are there */
-            long next_issue = LONG_MAX;
-            if (c >= issue_from) {
-                for (int j = 0; j < hu; j++) {
-                    long idx = st.issued[j];
-                    if (idx >= st.nissue[j])
-                        continue;
-                    if (W > 0) {
-                        long need = (long)ceil(w_start + W * (double)(idx + 1) / ((double)st.nissue[j] * dram.bpc));
-                        if (c < need) {
-                            next_issue = lmin(next_issue, need);
-                            continue;
-                        }
-                    }
-                    if (idx % n_k == n_k - 1 &&
-                        tq_push(&st.acc, c + m->lat_pcu, j, (int)((idx / n_k) % n_g)) != 0)
-                        goto oom;
-                    st.issued[j] = idx + 1;
-                    if (idx + 1 < st.nissue[j])
-                        next_issue = lmin(next_issue, c + 1);
-                }
-            } else {
-                next_issue = issue_from;
-            }
-            /* 2. tokens whose time has come: PCU -> combine tree -> element-wise -> write-back */
+            /* 1. jump to the next cycle where something happens: a chunk's last vector issues, or a token
+             *    reaches the next stage */
             const sp_tok *k;
+            long nc = LONG_MAX;
+            for (int j = 0; j < hu; j++)
+                nc = lmin(nc, st.next_end[j]);
+            if ((k = tq_front(&st.acc)))
+                nc = lmin(nc, k->t);
+            if ((k = tq_front(&st.ew)))
+                nc = lmin(nc, k->t);
+            if ((k = tq_front(&st.wb)))
+                nc = lmin(nc, k->t);
+            if (nc == LONG_MAX || nc < c)
+                goto oom; /* cannot happen: nothing left to do but units unwritten */
+            c = nc;
+            /* 2. MVM issue: copies whose chunk completes now emit the (copy, gate round) partial sums, which
+             *    leave the PCU pipeline lat_pcu cycles later; then the copy starts its next chunk */
+            for (int j = 0; j < hu; j++) {
+                if (st.next_end[j] != c)
+                    continue;
+                long idx = st.end_idx[j];
+                if (tq_push(&st.acc, c + m->lat_pcu, j, (int)((idx / n_k) % n_g)) != 0)
+                    goto oom;
+                st.issued[j] = idx + 1;
+                st.next_end[j] = st.issued[j] < st.nissue[j]
+                                     ? chunk_end(&st, j, c + 1, n_k, W, w_start, dram.bpc, &st.end_idx[j])
+                                     : LONG_MAX;
+            }
+            /* 3. tokens whose time has come: PCU -> combine tree -> element-wise -> write-back */
             while ((k = tq_front(&st.acc)) && k->t <= c) {
                 sp_tok x = *k;
                 tq_pop(&st.acc);
@@ -181,17 +217,6 @@ int sp_simulate(const sp_arch *a, const sp_shape *s, const sp_mapping *m, sp_tim
             }
             if (written == total_units)
                 break;
-            /* 3. jump to the next cycle where something happens */
-            long nc = next_issue;
-            if ((k = tq_front(&st.acc)))
-                nc = lmin(nc, k->t);
-            if ((k = tq_front(&st.ew)))
-                nc = lmin(nc, k->t);
-            if ((k = tq_front(&st.wb)))
-                nc = lmin(nc, k->t);
-            if (nc == LONG_MAX || nc <= c)
-                goto oom; /* cannot happen: nothing left to do but units unwritten */
-            c = nc;
         }
         long end = last_write + m->lat_sync;
         long next_S = step + 1 < s->T ? (long)fmax((double)end, ceil(next_in)) : end;

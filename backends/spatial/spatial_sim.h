@@ -1,6 +1,8 @@
 /* backends/spatial/spatial_sim.h — cycle-level simulation of a mapped RNN pipeline.
  *
- * What is simulated, per time step, cycle by cycle (idle stretches are skipped by jumping to the next event):
+ * What is simulated, per time step, as timed events at cycle resolution (the clock jumps from one event to the
+ * next; a reduction chunk's back-to-back vector issues are stepped through in one go, vector by vector only
+ * when DRAM throttles them, because issue never waits on the downstream stages):
  *  - each hidden-unit copy's MVM controller (its gp gate lanes x ru reduction PCUs run in lockstep) issuing one
  *    rv-wide vector per cycle through (batch, unit, gate round, reduction chunk), after the h/x operands have
  *    been read from the slice PMUs and broadcast over the network; issue is throttled by DRAM when weights are
