@@ -415,7 +415,9 @@ START_TEST(main_paper_section)
                                   "assert abs(s[0][\"ours\"]-2.5**0.5)<1e-9 and s[0][\"paper\"]==2, s\n"
                                   "v=[v for k,v in f.items() if k.startswith(\"speedup_geomean spatial over cudnn\")]\n"
                                   "assert v[0][\"ours\"] is None and v[0][\"paper\"]==30, v\n"
-                                  "assert f[\"brainwave power_w\"][\"ours\"]==125\n",
+                                  "assert f[\"brainwave power_w\"][\"ours\"]==125\n"
+                                  "m=f[\"brainwave max_latency_ms\"]\n"
+                                  "assert m[\"ours\"]==4 and \"bound NOT met\" in m[\"note\"], m\n",
                                   json),
                      0);
     ck_assert_int_eq(run_report_to(table, FIXTURE, "--paper"), 0);
