@@ -27,7 +27,8 @@ enum { TAG_JOB = 11, TAG_STOP = 12, TAG_RESULT = 13, TAG_GONE = 14 };
 enum { JOB_PENDING = 0, JOB_ASSIGNED = 1, JOB_DONE = 2 };
 
 #define RB_FLUSH_EVERY_S 2.0
-#define RB_MAX_WAIT_S 0.002 /* longest idle sleep between looks at MPI (rank 0 and workers) */
+#define RB_MAX_WAIT_S 0.001 /* longest idle sleep between looks at MPI (rank 0 and workers) */
+#define RB_STOP_DRAIN_S 0.1 /* after an interrupt: time to take results already on their way */
 
 static void idle_sleep(double s)
 {
@@ -72,6 +73,7 @@ typedef struct coord {
     unsigned char *state, *measured;
     int *node_busy; /* [size], indexed by node id: measured jobs in flight */
     size_t pending, done, total;
+    size_t cursor; /* every job before it is assigned or done */
     /* batch */
     rb_record *rows;
     double **samples;
@@ -155,7 +157,9 @@ static int pick(coord *k, int s)
     const rb_caps *cp = &k->caps[s];
     int node_free = k->node_busy[sl->node] == 0;
     int best_other = -1;
-    for (size_t j = 0; j < k->c->n; j++) {
+    while (k->cursor < k->c->n && k->state[k->cursor] != JOB_PENDING)
+        k->cursor++;
+    for (size_t j = k->cursor; j < k->c->n; j++) {
         if (k->state[j] != JOB_PENDING)
             continue;
         int b = k->c->jobs[j].backend_index;
@@ -322,6 +326,8 @@ static int drain_messages(coord *k)
                 int j = sl->jobs[i];
                 k->state[j] = JOB_PENDING;
                 k->pending++;
+                if ((size_t)j < k->cursor)
+                    k->cursor = (size_t)j;
                 if (k->measured[j])
                     k->node_busy[sl->node]--;
             }
@@ -383,12 +389,19 @@ static void coordinate(coord *k)
             wait = wait * 2 > RB_MAX_WAIT_S ? RB_MAX_WAIT_S : wait * 2;
         }
     }
-    if (k->res->interrupted)
-        drain_messages(k); /* write what has arrived */
-    flush_batch(k);
     if (k->local)
         rb_runner_stop(k->local);
     stop_workers(k);
+    if (k->res->interrupted) {
+        /* write what has arrived, and take results already being sent (a worker blocked in a large MPI_Send
+         * would otherwise never see STOP); keep it short: mpirun sends SIGKILL 1 s after SIGTERM */
+        double t0 = rb_now();
+        do {
+            if (!drain_messages(k))
+                idle_sleep(0.001);
+        } while (rb_now() - t0 < RB_STOP_DRAIN_S);
+    }
+    flush_batch(k);
     rb_progress_finish(&k->prog, k->done, k->res->failed + k->res->timeout);
 }
 

@@ -1,7 +1,11 @@
 # tests/mpi.cmake — the scheduler (area "mpi"): unit tests in one process, and campaigns under mpirun with real ranks
 # (1, 2 and 4 give the same keys and statuses; a backend missing on some ranks; a hung job; a worker killed then
 # --resume; SIGINT to rank 0 then --resume). The dispatch benchmark (bench/) is a target, not a test.
+# sanitizer builds: Open MPI/HDF5 keep allocations until exit; tests/lsan_mpi.supp silences only those libraries
+set(_mpi_env ${RB_TEST_ENV} "ASAN_OPTIONS=fast_unwind_on_malloc=0"
+    "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/lsan_mpi.supp:print_suppressions=0")
 rb_add_check_test(test_scheduler SOURCES ${CMAKE_SOURCE_DIR}/tests/test_scheduler.c LIBS rb_core)
+set_tests_properties(test_scheduler PROPERTIES ENVIRONMENT "${_mpi_env}")
 
 set(_mpi_case ${CMAKE_SOURCE_DIR}/tests/mpi_case.sh $<TARGET_FILE:rnnbench>)
 set(_mpi_tmp ${CMAKE_CURRENT_BINARY_DIR}/tmp)
@@ -23,19 +27,19 @@ add_test(NAME mpi_backend_missing_on_some_ranks
          COMMAND ${_mpi_case} 4 0 ${_mpi_tmp}/mpi_missing.h5 ${_mpi_args}
          -- --ref ${_mpi_tmp}/mpi_np1.h5 --only-on-ranks cpu-blas=2)
 set_tests_properties(mpi_backend_missing_on_some_ranks PROPERTIES FIXTURES_REQUIRED mpi_ref
-                     ENVIRONMENT "${RB_TEST_ENV};RNNBENCH_DISABLE_BACKENDS_ON_RANKS=cpu-blas:0,1,3")
+                     ENVIRONMENT "${_mpi_env};RNNBENCH_DISABLE_BACKENDS_ON_RANKS=cpu-blas:0,1,3")
 # cpu-blas on no rank: its jobs are stored `unavailable` with the probes' reasons
 add_test(NAME mpi_backend_missing_everywhere
          COMMAND ${_mpi_case} 2 0 ${_mpi_tmp}/mpi_none.h5 ${_mpi_args}
          -- --status cpu-blas=unavailable:RNNBENCH_DISABLE_BACKENDS_ON_RANKS --status brainwave=ok)
 set_tests_properties(mpi_backend_missing_everywhere PROPERTIES
-                     ENVIRONMENT "${RB_TEST_ENV};RNNBENCH_DISABLE_BACKENDS_ON_RANKS=cpu-blas:*")
+                     ENVIRONMENT "${_mpi_env};RNNBENCH_DISABLE_BACKENDS_ON_RANKS=cpu-blas:*")
 # a job that hangs: `timeout` after the hard limit, the campaign completes (exit 1: not every job ok)
 add_test(NAME mpi_job_timeout
          COMMAND ${_mpi_case} 2 1 ${_mpi_tmp}/mpi_timeout.h5 ${_mpi_args} --job-timeout 0.5
          -- --workload-status stallme=timeout --workload-status mpi-lstm-a=ok --rows 20)
 set_tests_properties(mpi_job_timeout PROPERTIES
-                     ENVIRONMENT "${RB_TEST_ENV};RNNBENCH_TEST_STALL_WORKLOAD=stallme")
+                     ENVIRONMENT "${_mpi_env};RNNBENCH_TEST_STALL_WORKLOAD=stallme")
 
 foreach(mode kill-worker sigint-rank0)
   add_test(NAME mpi_${mode}_resume
@@ -44,7 +48,7 @@ foreach(mode kill-worker sigint-rank0)
 endforeach()
 
 set_tests_properties(mpi_np1 mpi_np2 mpi_np4 mpi_kill-worker_resume mpi_sigint-rank0_resume PROPERTIES
-                     ENVIRONMENT "${RB_TEST_ENV}")
+                     ENVIRONMENT "${_mpi_env}")
 set_tests_properties(mpi_np1 mpi_np2 mpi_np4 mpi_backend_missing_on_some_ranks mpi_backend_missing_everywhere
                      mpi_job_timeout mpi_kill-worker_resume mpi_sigint-rank0_resume PROPERTIES
                      TIMEOUT 300 LABELS mpi)
