@@ -85,7 +85,8 @@ static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t 
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":hq", opts, NULL)) != -1) {
+    int li = -1;
+    while ((c = getopt_long(argc, argv, ":hq", opts, &li)) != -1) {
         switch (c) {
         case 's': a->suite = optarg; break;
         case 'w': a->workloads = optarg; break;
@@ -140,9 +141,10 @@ static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t 
             snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
             return -1;
         }
+        li = -1;
         continue;
     bad:
-        snprintf(err, errlen, "bad value '%s' for option '%s'", optarg, argv[optind - 1]);
+        snprintf(err, errlen, "bad value '%s' for option '--%s'", optarg, li >= 0 ? opts[li].name : "?");
         return -1;
     }
     if (optind < argc) {

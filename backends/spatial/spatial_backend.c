@@ -8,6 +8,7 @@
 
 #include "backend.h"
 #include "spatial_dse.h"
+#include "spatial_explore.h"
 #include "spatial_int8.h"
 #include "spatial_opts.h"
 
@@ -135,6 +136,15 @@ static int sp_config(const rb_options *opt, char (*key)[RB_OPT_KEY_MAX], char (*
     return n + sp_arch_export(&a, key + n, val + n, max - n);
 }
 
+/* `rnnbench explore --backend spatial`: the design space as CSV. */
+static int sp_explore(const rb_problem *p, const rb_options *opt, FILE *out, rb_status *st)
+{
+    char err[RB_MSG_MAX];
+    if (rb_spatial_explore_csv(p, opt, out, err, sizeof err) != 0)
+        return rb_fail(st, "%s", err);
+    return 0;
+}
+
 const rb_backend rb_backend_spatial = {
     .name = "spatial",
     .summary = "simulated Plasticine-like spatial accelerator, loop-based RNN mapping + DSE (int8)",
@@ -145,4 +155,5 @@ const rb_backend rb_backend_spatial = {
     .report = sp_report,
     .release = sp_release,
     .config = sp_config,
+    .explore = sp_explore,
 };
