@@ -28,6 +28,8 @@ enum { JOB_PENDING = 0, JOB_ASSIGNED = 1, JOB_DONE = 2 };
 
 #define RB_FLUSH_EVERY_S 2.0
 #define RB_MAX_WAIT_S 0.001 /* longest idle sleep between looks at MPI (rank 0 and workers) */
+#define RB_BLOCK_WAIT_S 0.05 /* wait on the executor's pipe when nothing else can arrive meanwhile (signals
+                                 interrupt it) */
 #define RB_STOP_DRAIN_S 0.1 /* after an interrupt: time to take results already on their way */
 
 static void idle_sleep(double s)
@@ -82,6 +84,8 @@ typedef struct coord {
     double last_flush;
     rb_progress prog;
     char host[64];
+    FILE *trace; /* RNNBENCH_SCHED_TRACE: one line per hand-out/result, for tests and diagnosis */
+    double t0;
 } coord;
 
 static int flush_batch(coord *k)
@@ -147,6 +151,9 @@ static void take_result(coord *k, int s, rb_job_result *r)
     if (k->measured[j])
         k->node_busy[sl->node]--;
     k->state[j] = JOB_DONE;
+    if (k->trace)
+        fprintf(k->trace, "%.6f done %d rank %d node %d measured %d %s\n", rb_now() - k->t0, j, s, sl->node,
+                k->measured[j], r->rec.status);
     add_result(k, r);
 }
 
@@ -185,6 +192,9 @@ static void assign(coord *k, int s, int j)
     sl->jobs[sl->out++] = j;
     if (k->measured[j])
         k->node_busy[sl->node]++;
+    if (k->trace)
+        fprintf(k->trace, "%.6f start %d rank %d node %d measured %d\n", rb_now() - k->t0, j, s, sl->node,
+                k->measured[j]);
     if (s == 0 && k->local) {
         rb_runner_submit(k->local, j);
     } else {
@@ -326,6 +336,9 @@ static int drain_messages(coord *k)
                 int j = sl->jobs[i];
                 k->state[j] = JOB_PENDING;
                 k->pending++;
+                if (k->trace)
+                    fprintf(k->trace, "%.6f requeue %d rank %d node %d measured %d\n", rb_now() - k->t0, j, src,
+                            sl->node, k->measured[j]);
                 if ((size_t)j < k->cursor)
                     k->cursor = (size_t)j;
                 if (k->measured[j])
@@ -363,8 +376,9 @@ static void coordinate(coord *k)
         int events = drain_messages(k);
         if (k->local && k->local->qlen > 0) {
             rb_job_result r;
-            /* blocks on the child's pipe for at most `wait` */
-            if (rb_runner_poll(k->local, events ? 0.0 : wait, &r) == 1) {
+            /* blocks on the child's pipe for at most `wait`; alone, no MPI message can arrive meanwhile */
+            double w = events ? 0.0 : k->size == 1 ? RB_BLOCK_WAIT_S : wait;
+            if (rb_runner_poll(k->local, w, &r) == 1) {
                 take_result(k, 0, &r);
                 events++;
             } else if (!events) {
@@ -437,7 +451,9 @@ static void work(rb_runner *run, int executes)
         }
         if (executes && run->qlen > 0) {
             rb_job_result r;
-            if (rb_runner_poll(run, events ? 0.0 : wait, &r) == 1) {
+            /* a busy executor already holds its next job (prefetch): wait on its pipe, and look at MPI when it
+             * answers (a new job, or STOP after an interrupt, can wait that long) */
+            if (rb_runner_poll(run, events ? 0.0 : RB_BLOCK_WAIT_S, &r) == 1) {
                 void *buf = NULL;
                 size_t len = 0;
                 if (rb_result_pack(&r, &buf, &len) != 0) {
@@ -548,8 +564,12 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
             k.pending++;
         }
         k.total = k.pending;
-        k.last_flush = rb_now();
+        k.last_flush = k.t0 = rb_now();
+        const char *tp = getenv("RNNBENCH_SCHED_TRACE");
+        k.trace = tp && *tp ? fopen(tp, "w") : NULL;
         coordinate(&k);
+        if (k.trace)
+            fclose(k.trace);
         rc = res->store_error ? -1 : 0;
         free(k.slots);
         free(k.node_busy);

@@ -26,6 +26,41 @@ def load(path):
     return rows, run_attrs
 
 
+def check_trace(path, nrows, min_parallel):
+    """Replays rank 0's hand-outs and results: measured jobs in flight per node never exceed 1."""
+    bad = []
+    flying, measured_on = {}, {}
+    most, done = 0, 0
+    for line in open(path):
+        f = line.split()
+        ev, job, node, meas = f[1], int(f[2]), int(f[6]), int(f[8])
+        if ev == "start":
+            if job in flying:
+                bad.append("trace: job %d handed out twice" % job)
+            flying[job] = (node, meas)
+            if meas:
+                measured_on[node] = measured_on.get(node, 0) + 1
+                if measured_on[node] > 1:
+                    bad.append("trace: %d measured jobs in flight on node %d at %s" % (measured_on[node], node, f[0]))
+            most = max(most, len(flying))
+        elif ev in ("done", "requeue"):
+            if job not in flying:
+                bad.append("trace: %s for job %d that was not in flight" % (ev, job))
+                continue
+            n, m = flying.pop(job)
+            if m:
+                measured_on[n] -= 1
+            done += ev == "done"
+    if flying:
+        bad.append("trace: %d jobs never answered" % len(flying))
+    if done > nrows:
+        bad.append("trace: %d results but %d rows" % (done, nrows))
+    if most < min_parallel:
+        bad.append("trace: at most %d jobs in flight, expected at least %d" % (most, min_parallel))
+    print("trace: %d results, at most %d jobs in flight" % (done, most))
+    return bad
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
@@ -39,6 +74,8 @@ def main():
     ap.add_argument("--workload-status", action="append", default=[])
     ap.add_argument("--only-on-ranks", action="append", default=[])
     ap.add_argument("--provenance", action="store_true", help="/runs records hostnames and the MPI library")
+    ap.add_argument("--trace", help="RNNBENCH_SCHED_TRACE file: at most one measured job per node in flight")
+    ap.add_argument("--min-parallel", type=int, default=1, help="with --trace: jobs in flight at once, at least")
     a = ap.parse_args()
 
     rows, run_attrs = load(a.file)
@@ -100,6 +137,8 @@ def main():
                 bad.append("/runs lacks %s" % k)
         if run_attrs.get("mpi_size") and int(run_attrs["mpi_size"]) != a.ranks:
             bad.append("/runs mpi_size %s, expected %d" % (run_attrs["mpi_size"], a.ranks))
+    if a.trace:
+        bad += check_trace(a.trace, len(rows), a.min_parallel)
     statuses = {}
     for r in rows:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
