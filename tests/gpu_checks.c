@@ -1,10 +1,10 @@
 /* tests/gpu_checks.c — checks of the cublas and cudnn backends. Always: the probe path (no GPU or no CUDA build:
  * probe -1 with the reason, prepare fails cleanly), option validation, the datasheet table, the NVML energy window.
  * With a GPU: every cell type (lstm, gru, vanilla) at batch 1 and 4 against the fp32 reference, for cublas fp32,
- * tf32, fp16 and fp32 with a CUDA graph, and cudnn full fp32 / fp16 and skip fp32. cudnn's skip input
- * (CUDNN_SKIP_INPUT) ignores W and adds x_t to every gate, so it is checked on an equivalent problem: I = H and
- * W = G stacked identity matrices, where the reference computes exactly W x_t = x_t for each gate. Built without
- * CUDA (RB_GPU_STUBS_ONLY) only the stub probes are checked. */
+ * tf32, fp16 and fp32 with a CUDA graph, and cudnn full and skip, each fp32 and fp16. cudnn's input=skip computes
+ * W x_t + bw itself (untimed) and returns the full model's y (vanilla: from the timed skip-input run; LSTM/GRU: from
+ * an untimed full-input run), so it is compared with the ordinary reference too, with I != H, and its report must
+ * carry the extra reference_check. Built without CUDA (RB_GPU_STUBS_ONLY) only the stub probes are checked. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,7 +116,7 @@ static void check_options(gpu_check_result *r)
         {&rb_backend_cublas, "graph=maybe", "graph"},
         {&rb_backend_cudnn, "input=partial", "input"},
         {&rb_backend_cudnn, "algo=fastest", "algo"},
-        {&rb_backend_cudnn, "input=skip", "hidden"}, /* I=8 != H=16 */
+        {&rb_backend_cudnn, "precision=fp8", "precision"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0] && !r->failed; i++) {
         rb_options o;
@@ -220,7 +220,7 @@ static void check_energy_window(gpu_check_result *r)
 typedef struct gpu_config {
     const rb_backend *b;
     const char *opts;
-    int skip;     /* cudnn skip input: W = stacked identities, I = H */
+    int skip;     /* cudnn input=skip: report() must explain the check in the extra reference_check */
     double bound; /* max abs error allowed */
 } gpu_config;
 
@@ -230,6 +230,7 @@ static const gpu_config configs[] = {
     {&rb_backend_cudnn, "input=full,precision=fp32", 0, 1e-4},
     {&rb_backend_cudnn, "input=full,precision=fp16", 0, 2e-2},
     {&rb_backend_cudnn, "input=skip,precision=fp32", 1, 1e-4},
+    {&rb_backend_cudnn, "input=skip,precision=fp16", 1, 2e-2},
 };
 #define N_CONFIGS ((int)(sizeof configs / sizeof configs[0]))
 static const rb_cell cells[] = {RB_CELL_LSTM, RB_CELL_GRU, RB_CELL_VANILLA};
@@ -242,13 +243,13 @@ static void numeric_name(int k, char *buf, size_t n)
     snprintf(buf, n, "%s %s %s batch %d", c->b->name, c->opts, rb_cell_name(cells[(k / 2) % 3]), batches[k % 2]);
 }
 
-static void stack_identity(rb_weights *w)
+/* 1 when m has the extra `key` with a non-empty value. */
+static int has_extra(const rb_metrics *m, const char *key)
 {
-    int H = w->hidden;
-    memset(w->W, 0, (size_t)w->gates * H * H * sizeof(float));
-    for (int g = 0; g < w->gates; g++)
-        for (int j = 0; j < H; j++)
-            w->W[((size_t)g * H + j) * H + j] = 1.0f;
+    for (int i = 0; i < m->n_extras; i++)
+        if (!strcmp(m->extra_key[i], key) && m->extra_val[i][0])
+            return 1;
+    return 0;
 }
 
 /* Runs backend configuration on p; output vs reference; report() checked once per configuration. */
@@ -257,12 +258,10 @@ static void check_numeric(int k, gpu_check_result *r)
     if (!need_gpu(r))
         return;
     const gpu_config *c = &configs[k / 6];
-    rb_problem p = {cells[(k / 2) % 3], 48, c->skip ? 48 : 32, batches[k % 2], 7, "gpu-check"};
+    rb_problem p = {cells[(k / 2) % 3], 48, 32, batches[k % 2], 7, "gpu-check"};
     rb_weights w;
     if (rb_weights_init(&w, &p, 42 + (uint64_t)k) != 0)
         return (void)FAIL(r, "rb_weights_init failed");
-    if (c->skip)
-        stack_identity(&w);
     size_t ny = rb_output_len(&p);
     float *x = rb_inputs_make(&p, 7), *y = calloc(ny, sizeof *y), *ref = calloc(ny, sizeof *ref);
     void *state = NULL;
@@ -300,6 +299,8 @@ static void check_numeric(int k, gpu_check_result *r)
             FAIL(r, "report left device/extras empty");
         else if (rb_gpu_model_find(m.device) && m.area_source != RB_SRC_DATASHEET)
             FAIL(r, "known GPU without datasheet area");
+        else if (c->skip && !has_extra(&m, "reference_check"))
+            FAIL(r, "input=skip report lacks the extra reference_check");
     }
 out:
     if (state)

@@ -39,6 +39,8 @@ static int load_one(cudnnHandle_t h, cudnnRNNDescriptor_t rnn, void *space, size
 {
     int G = w->gates, H = w->hidden, I = w->input;
     int rec = lin >= G, g = lin % G;
+    if (!rec && skip_input) /* no input matrix; the input bias stays 0 (bw is folded into the projected input) */
+        return 0;
     void *maddr = NULL, *baddr = NULL;
     cudnnStatus_t cs = cudnnGetRNNWeightParams(h, rnn, 0, bytes, space, lin, md, &maddr, bd, &baddr);
     if (cs != CUDNN_STATUS_SUCCESS)
@@ -46,15 +48,13 @@ static int load_one(cudnnHandle_t h, cudnnRNNDescriptor_t rnn, void *space, size
     size_t cols = rec ? (size_t)H : (size_t)I;
     const float *msrc = rec ? w->U + (size_t)g * H * H : w->W + (size_t)g * H * I;
     const float *bsrc = rec ? w->bu + (size_t)g * H : w->bw + (size_t)g * H;
-    if (maddr) {
-        size_t n = desc_elems(md);
-        if (n != (size_t)H * cols)
-            return rb_fail(st, "cuDNN matrix linLayerID %d has %zu elements, expected %zu", lin, n, (size_t)H * cols);
-        if (copy_in(maddr, msrc, n, half, staging, stream, st) != 0)
-            return -1;
-    } else if (rec || !skip_input) {
+    if (!maddr)
         return rb_fail(st, "cuDNN gave no matrix for linLayerID %d", lin);
-    }
+    size_t n = desc_elems(md);
+    if (n != (size_t)H * cols)
+        return rb_fail(st, "cuDNN matrix linLayerID %d has %zu elements, expected %zu", lin, n, (size_t)H * cols);
+    if (copy_in(maddr, msrc, n, half, staging, stream, st) != 0)
+        return -1;
     if (!baddr)
         return rb_fail(st, "cuDNN gave no bias for linLayerID %d", lin);
     size_t nb = desc_elems(bd);
