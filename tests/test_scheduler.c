@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "capability.h"
 #include "executor.h"
+#include "mpi_info.h"
 #include "progress.h"
 #include "registry.h"
 #include "runner.h"
@@ -279,6 +281,38 @@ START_TEST(campaign_backend_disabled_everywhere)
 }
 END_TEST
 
+START_TEST(mpi_provenance_singleton)
+{
+    char hosts[256], me[64], ver[256];
+    rb_hostname(me, sizeof me);
+    ck_assert_int_eq(rb_mpi_hosts(hosts, sizeof hosts), 1);
+    ck_assert_str_eq(hosts, me);
+    rb_mpi_library_version(ver, sizeof ver);
+    ck_assert_ptr_nonnull(strstr(ver, "MPI"));
+    ck_assert_ptr_null(strchr(ver, '\n'));
+    int id = -1, nr = -1, ns = -1;
+    ck_assert_int_eq(rb_mpi_node(&id, &nr, &ns), 0);
+    ck_assert_int_eq(id, 0);
+    ck_assert_int_eq(nr, 0);
+    ck_assert_int_eq(ns, 1);
+}
+END_TEST
+
+START_TEST(blas_threads_policy)
+{
+    setenv("OPENBLAS_NUM_THREADS", "3", 1);
+    ck_assert_int_eq(rb_blas_threads_policy(), 3); /* the user's choice wins */
+    ck_assert_int_eq(rb_blas_threads_current(), 3);
+    unsetenv("OPENBLAS_NUM_THREADS");
+    int t = rb_blas_threads_policy(); /* one rank on this node: the cores it may use */
+    ck_assert_int_ge(t, 1);
+    ck_assert_int_le(t, (int)sysconf(_SC_NPROCESSORS_ONLN));
+    ck_assert_int_eq(rb_blas_threads_current(), t);
+    setenv("OPENBLAS_NUM_THREADS", "1", 1);
+    ck_assert_int_eq(rb_blas_threads_policy(), 1);
+}
+END_TEST
+
 int main(void)
 {
     MPI_Init(NULL, NULL);
@@ -295,6 +329,8 @@ int main(void)
     tcase_add_test(t, campaign_forked);
     tcase_add_test(t, campaign_inline);
     tcase_add_test(t, campaign_backend_disabled_everywhere);
+    tcase_add_test(t, mpi_provenance_singleton);
+    tcase_add_test(t, blas_threads_policy);
     suite_add_tcase(s, t);
     SRunner *r = srunner_create(s);
     srunner_set_fork_status(r, CK_NOFORK); /* MPI is initialised once in this process */
