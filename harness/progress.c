@@ -41,7 +41,7 @@ void rb_progress_update(rb_progress *p, size_t done, size_t failed, size_t runni
     if (done > 0 && p->total >= done)
         rb_format_duration(el / (double)done * (double)(p->total - done), eta, sizeof eta);
     rb_format_duration(el, ela, sizeof ela);
-    fprintf(stderr, "\r[rnnbench] %zu/%zu done, %zu failed, %zu running, elapsed %s, ETA %s   ", done, p->total,
+    fprintf(stderr, "\r[rnnbench] %zu/%zu done, %zu failed, %zu in flight, elapsed %s, ETA %s   ", done, p->total,
             failed, running, ela, eta);
     fflush(stderr);
     p->drawn = 1;
