@@ -66,7 +66,7 @@ void rb_caps_probe(rb_caps *c, int rank)
             snprintf(c->why[i], RB_CAP_WHY_MAX, "disabled on this rank by RNNBENCH_DISABLE_BACKENDS_ON_RANKS");
         } else if (b->probe && b->probe(&st) != 0) {
             c->ok[i] = 0;
-            snprintf(c->why[i], RB_CAP_WHY_MAX, "%s", st.msg[0] ? st.msg : "probe failed");
+            snprintf(c->why[i], RB_CAP_WHY_MAX, "%.*s", RB_CAP_WHY_MAX - 1, st.msg[0] ? st.msg : "probe failed");
         } else {
             c->ok[i] = 1;
             c->why[i][0] = '\0';
