@@ -327,7 +327,8 @@ static void brainwave(cmp_list *l, const rb_report *r, const rb_paper_ref *ref, 
     set_ours(c, best, src);
     if (strcmp(ref->metric, "max_latency_ms") == 0 && isfinite(best)) { /* a bound, not a value to match */
         char note[sizeof c->note];
-        snprintf(note, sizeof note, "%s; bound %s", ref->note, best < ref->value ? "met" : "NOT met");
+        snprintf(note, sizeof note, "%.*s; bound %s", (int)sizeof note - 20, ref->note,
+                 best < ref->value ? "met" : "NOT met");
         snprintf(c->note, sizeof c->note, "%s", note);
     }
 }
