@@ -483,6 +483,7 @@ static void work(rb_runner *run, int executes)
 int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
 {
     memset(res, 0, sizeof *res);
+    double t_enter = rb_now();
     int rank = 0, size = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -518,7 +519,17 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         fprintf(stderr, "rnnbench: out of memory\n");
         MPI_Abort(MPI_COMM_WORLD, 3);
     }
-    MPI_Gather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE, 0, MPI_COMM_WORLD);
+    /* nonblocking + sleep: ranks that probe fast must not spin (a blocking collective busy-polls in Open MPI)
+     * while others initialise their backends */
+    MPI_Request greq;
+    MPI_Igather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE, 0, MPI_COMM_WORLD, &greq);
+    for (int done = 0;;) {
+        MPI_Test(&greq, &done, MPI_STATUS_IGNORE);
+        if (done)
+            break;
+        idle_sleep(RB_MAX_WAIT_S);
+    }
+    double setup_s = rb_now() - t_enter;
 
     int rc = 0;
     if (rank == 0) {
@@ -567,6 +578,8 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         k.last_flush = k.t0 = rb_now();
         const char *tp = getenv("RNNBENCH_SCHED_TRACE");
         k.trace = tp && *tp ? fopen(tp, "w") : NULL;
+        if (k.trace)
+            fprintf(k.trace, "# setup (node detection, executors, probes, capability exchange) %.6f s\n", setup_s);
         coordinate(&k);
         if (k.trace)
             fclose(k.trace);
@@ -579,6 +592,7 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         free(k.samples);
         free(k.nsamples);
     } else {
+        (void)setup_s;
         work(&run, executes);
     }
     free(all);

@@ -32,6 +32,8 @@ def check_trace(path, nrows, min_parallel):
     flying, measured_on = {}, {}
     most, done = 0, 0
     for line in open(path):
+        if line.startswith("#"):
+            continue
         f = line.split()
         ev, job, node, meas = f[1], int(f[2]), int(f[6]), int(f[8])
         if ev == "start":
