@@ -68,3 +68,22 @@ int rb_metrics_extra(rb_metrics *m, const char *key, const char *fmt, ...)
     m->n_extras++;
     return 0;
 }
+
+void rb_cpu_model(char *out, size_t len)
+{
+    snprintf(out, len, "unknown CPU");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        char *colon = strchr(line, ':');
+        if (strncmp(line, "model name", 10) == 0 && colon) {
+            colon += strspn(colon + 1, " ") + 1;
+            colon[strcspn(colon, "\n")] = 0;
+            snprintf(out, len, "%s", colon);
+            break;
+        }
+    }
+    fclose(f);
+}

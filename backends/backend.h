@@ -39,6 +39,9 @@ typedef struct rb_status {
 /* printf into st->msg; always returns -1 so backends can `return rb_fail(st, "...", ...);` */
 int rb_fail(rb_status *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The CPU model name from /proc/cpuinfo ("unknown CPU" when it cannot be read). */
+void rb_cpu_model(char *out, size_t len);
+
 /* Backend options: the "<backend>.key=value" pairs given with --backend-opt, prefix stripped. */
 #define RB_OPT_MAX 16
 #define RB_OPT_KEY_MAX 32

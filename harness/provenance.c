@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "backend.h"
 #include "provenance.h"
 
 #ifndef RB_GIT_REVISION
@@ -41,25 +42,6 @@ void rb_iso_time(char *out, int len)
     strftime(out, (size_t)len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void cpu_model(char *out, size_t len)
-{
-    snprintf(out, len, "unknown");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f)
-        return;
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-        char *colon = strchr(line, ':');
-        if (strncmp(line, "model name", 10) == 0 && colon) {
-            colon += strspn(colon + 1, " ") + 1;
-            colon[strcspn(colon, "\n")] = 0;
-            snprintf(out, len, "%s", colon);
-            break;
-        }
-    }
-    fclose(f);
-}
-
 void rb_provenance_start(rb_provenance *p, int argc, char **argv)
 {
     char buf[RB_PROV_VAL];
@@ -75,7 +57,7 @@ void rb_provenance_start(rb_provenance *p, int argc, char **argv)
     char host[256] = "unknown";
     gethostname(host, sizeof host - 1);
     rb_prov_set(p, "coordinator_host", "%s", host);
-    cpu_model(buf, sizeof buf);
+    rb_cpu_model(buf, sizeof buf);
     rb_prov_set(p, "cpu_model", "%s", buf);
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     rb_prov_set(p, "cpu_count", "%ld", ncpu);

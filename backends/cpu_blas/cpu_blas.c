@@ -105,29 +105,6 @@ static int cpu_run(void *vs, const float *x, float *y, double *device_ms, rb_sta
     return 0;
 }
 
-static void cpu_model(char *out, size_t len)
-{
-    snprintf(out, len, "unknown CPU");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f)
-        return;
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) == 0) {
-            char *colon = strchr(line, ':');
-            if (colon) {
-                colon++;
-                while (*colon == ' ')
-                    colon++;
-                colon[strcspn(colon, "\n")] = 0;
-                snprintf(out, len, "%s", colon);
-            }
-            break;
-        }
-    }
-    fclose(f);
-}
-
 /* Energy over a window of >= 1 s of repeated inferences, if RAPL is readable. */
 static void measure_energy(cpu_state *s, const float *x, rb_metrics *m)
 {
@@ -170,7 +147,7 @@ static int cpu_report(void *vs, const float *x, rb_metrics *m, rb_status *st)
     (void)st;
     cpu_state *s = vs;
     char model[96];
-    cpu_model(model, sizeof model);
+    rb_cpu_model(model, sizeof model);
     int threads = openblas_get_num_threads();
     snprintf(m->device, sizeof m->device, "%s (OpenBLAS, %d thread%s)", model, threads, threads == 1 ? "" : "s");
     rb_metrics_extra(m, "blas_threads", "%d", threads);
