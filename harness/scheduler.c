@@ -27,7 +27,8 @@ enum { TAG_JOB = 11, TAG_STOP = 12, TAG_RESULT = 13, TAG_GONE = 14 };
 enum { JOB_PENDING = 0, JOB_ASSIGNED = 1, JOB_DONE = 2 };
 
 #define RB_FLUSH_EVERY_S 2.0
-#define RB_MAX_WAIT_S 0.001 /* longest idle sleep between looks at MPI (rank 0 and workers) */
+#define RB_MIN_WAIT_S 0.0002 /* idle sleeps between looks at MPI (rank 0 and workers) grow from this... */
+#define RB_MAX_WAIT_S 0.001  /* ...to this; every rank holds its next job already, so this latency is hidden */
 #define RB_BLOCK_WAIT_S 0.05 /* wait on the executor's pipe when nothing else can arrive meanwhile (signals
                                  interrupt it) */
 #define RB_STOP_DRAIN_S 0.1 /* after an interrupt: time to take results already on their way */
@@ -69,6 +70,7 @@ typedef struct coord {
     const rb_campaign *c;
     rb_campaign_result *res;
     int size, depth, nb;
+    int depth_fixed;  /* RNNBENCH_PREFETCH given: no adaptation */
     rb_caps *caps; /* [size] */
     slot *slots;   /* [size] */
     rb_runner *local; /* rank 0's own lane, or NULL */
@@ -203,9 +205,24 @@ static void assign(coord *k, int s, int j)
     }
 }
 
+/* Jobs each rank may hold: 2 (one running, one queued) unless jobs are so short that rank 0's polling interval
+ * could leave an executor idle; then up to RB_RUNNER_DEPTH. Mean job time ~ executing slots x elapsed / results. */
+static void adapt_depth(coord *k)
+{
+    if (k->depth_fixed || k->done < 16)
+        return;
+    int slots = 0;
+    for (int s = 0; s < k->size; s++)
+        slots += k->slots[s].active;
+    double per_job = (rb_now() - k->t0) * (slots ? slots : 1) / (double)k->done;
+    int d = per_job < 2 * RB_MAX_WAIT_S ? 8 : per_job < 8 * RB_MAX_WAIT_S ? 4 : 2;
+    k->depth = d > RB_RUNNER_DEPTH ? RB_RUNNER_DEPTH : d;
+}
+
 /* Breadth-first: every slot gets its 1st job before any gets a 2nd, so idle ranks are served first. */
 static int dispatch(coord *k)
 {
+    adapt_depth(k);
     int given = 0;
     for (int level = 1; level <= k->depth && k->pending > 0; level++)
         for (int s = 0; s < k->size && k->pending > 0; s++) {
@@ -365,7 +382,7 @@ static void coordinate(coord *k)
     const rb_campaign *c = k->c;
     record_unrunnable(k);
     rb_progress_start(&k->prog, c->progress, k->total);
-    double wait = 0.00002;
+    double wait = RB_MIN_WAIT_S;
     for (;;) {
         if (rb_signals_caught()) {
             k->res->interrupted = 1;
@@ -396,7 +413,7 @@ static void coordinate(coord *k)
             break;
         }
         if (events > 0) {
-            wait = 0.00002;
+            wait = RB_MIN_WAIT_S;
         } else {
             if (events == 0)
                 idle_sleep(wait);
@@ -421,16 +438,67 @@ static void coordinate(coord *k)
 
 /* ------------------------------------------------------------------ workers (rank > 0) */
 
+/* Results on their way to rank 0. Sent with MPI_Isend and completed later: a blocking MPI_Send busy-polls until
+ * rank 0 takes the message, which costs as much CPU as the jobs themselves when rank 0 is descheduled. */
+#define RB_SENDS_MAX 16
+typedef struct sends {
+    MPI_Request req[RB_SENDS_MAX];
+    void *buf[RB_SENDS_MAX];
+    int n;
+} sends;
+
+/* Completes finished sends; returns how many are still pending. */
+static int sends_progress(sends *q)
+{
+    for (int i = 0; i < q->n;) {
+        int done = 0;
+        MPI_Test(&q->req[i], &done, MPI_STATUS_IGNORE);
+        if (done) {
+            free(q->buf[i]);
+            q->req[i] = q->req[q->n - 1];
+            q->buf[i] = q->buf[q->n - 1];
+            q->n--;
+        } else {
+            i++;
+        }
+    }
+    return q->n;
+}
+
+static void sends_post(sends *q, void *buf, size_t len)
+{
+    while (q->n >= RB_SENDS_MAX && sends_progress(q) >= RB_SENDS_MAX)
+        idle_sleep(0.0001);
+    MPI_Isend(buf, (int)len, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD, &q->req[q->n]);
+    q->buf[q->n++] = buf;
+}
+
+/* Before leaving: give pending sends a moment (rank 0 drains after an interrupt), then let go of them. */
+static void sends_finish(sends *q)
+{
+    double t0 = rb_now();
+    while (sends_progress(q) > 0 && rb_now() - t0 < 2 * RB_STOP_DRAIN_S)
+        idle_sleep(0.001);
+    for (int i = 0; i < q->n; i++) {
+        MPI_Request_free(&q->req[i]);
+        /* the buffer may still be read by MPI: leave it allocated */
+    }
+    q->n = 0;
+}
+
 static void work(rb_runner *run, int executes)
 {
     int msg = 0;
+    sends out;
+    out.n = 0;
     MPI_Request req;
     MPI_Irecv(&msg, 1, MPI_INT, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &req);
-    double wait = 0.00002;
+    double wait = RB_MIN_WAIT_S;
     for (;;) {
         int events = 0;
         if (rb_signals_caught()) {
             rb_runner_stop(run);
+            sends_finish(&out);
             MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_GONE, MPI_COMM_WORLD);
             MPI_Cancel(&req);
             MPI_Wait(&req, MPI_STATUS_IGNORE);
@@ -442,6 +510,7 @@ static void work(rb_runner *run, int executes)
         if (flag) {
             if (st.MPI_TAG == TAG_STOP) {
                 rb_runner_stop(run);
+                sends_finish(&out);
                 return;
             }
             if (st.MPI_TAG == TAG_JOB && executes)
@@ -449,19 +518,20 @@ static void work(rb_runner *run, int executes)
             MPI_Irecv(&msg, 1, MPI_INT, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &req);
             events++;
         }
+        int sending = out.n ? sends_progress(&out) : 0;
         if (executes && run->qlen > 0) {
             rb_job_result r;
             /* a busy executor already holds its next job (prefetch): wait on its pipe, and look at MPI when it
-             * answers (a new job, or STOP after an interrupt, can wait that long) */
-            if (rb_runner_poll(run, events ? 0.0 : RB_BLOCK_WAIT_S, &r) == 1) {
+             * answers (a new job, or STOP after an interrupt, can wait that long); sends in progress: short waits */
+            double w = events ? 0.0 : sending ? RB_MAX_WAIT_S : RB_BLOCK_WAIT_S;
+            if (rb_runner_poll(run, w, &r) == 1) {
                 void *buf = NULL;
                 size_t len = 0;
                 if (rb_result_pack(&r, &buf, &len) != 0) {
                     fprintf(stderr, "rnnbench: rank %d: out of memory packing a result\n", run->ex.cfg.rank);
                     MPI_Abort(MPI_COMM_WORLD, 3);
                 }
-                MPI_Send(buf, (int)len, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
-                free(buf);
+                sends_post(&out, buf, len);
                 free(r.samples);
                 events++;
             } else if (!events) {
@@ -469,7 +539,7 @@ static void work(rb_runner *run, int executes)
             }
         }
         if (events > 0) {
-            wait = 0.00002;
+            wait = RB_MIN_WAIT_S;
         } else {
             if (events == 0)
                 idle_sleep(wait);
@@ -541,7 +611,10 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         k.nb = (int)rb_backend_count();
         if (k.nb > RB_CAP_MAX_BACKENDS)
             k.nb = RB_CAP_MAX_BACKENDS;
-        k.depth = env_int("RNNBENCH_PREFETCH", 2, 1, RB_RUNNER_DEPTH);
+        k.depth = env_int("RNNBENCH_PREFETCH", 0, 1, RB_RUNNER_DEPTH);
+        k.depth_fixed = k.depth > 0;
+        if (!k.depth)
+            k.depth = 2;
         k.caps = all;
         k.local = executes ? &run : NULL;
         snprintf(k.host, sizeof k.host, "%s", host);
