@@ -363,6 +363,7 @@ static int drain_messages(coord *k)
             }
             sl->out = 0;
             sl->active = 0;
+            k->caps[src].executes = 0; /* it has left: no STOP for it */
         }
         free(buf);
     }

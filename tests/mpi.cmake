@@ -25,6 +25,12 @@ foreach(np 2 4)
                        ENVIRONMENT "${_mpi_env};RNNBENCH_SCHED_TRACE=${_mpi_tmp}/mpi_np${np}.trace")
 endforeach()
 
+# jobs run inside the ranks (no executor processes): with 2 ranks, rank 0 only coordinates
+add_test(NAME mpi_np2_inline COMMAND ${_mpi_case} 2 0 ${_mpi_tmp}/mpi_np2_inline.h5 ${_mpi_args}
+         -- --ref ${_mpi_tmp}/mpi_np1.h5 --only-on-ranks cpu-blas=1 --only-on-ranks brainwave=1)
+set_tests_properties(mpi_np2_inline PROPERTIES FIXTURES_REQUIRED mpi_ref
+                     ENVIRONMENT "${_mpi_env};RNNBENCH_EXECUTOR=inline")
+
 # cpu-blas only on rank 2 of 4: still scheduled, all there; brainwave everywhere
 add_test(NAME mpi_backend_missing_on_some_ranks
          COMMAND ${_mpi_case} 4 0 ${_mpi_tmp}/mpi_missing.h5 ${_mpi_args}
@@ -44,16 +50,16 @@ add_test(NAME mpi_job_timeout
 set_tests_properties(mpi_job_timeout PROPERTIES
                      ENVIRONMENT "${_mpi_env};RNNBENCH_TEST_STALL_WORKLOAD=stallme")
 
-foreach(mode kill-worker sigint-rank0)
+foreach(mode kill-worker term-worker sigint-rank0)
   add_test(NAME mpi_${mode}_resume
            COMMAND ${CMAKE_SOURCE_DIR}/tests/mpi_interrupt_resume.sh ${mode} $<TARGET_FILE:rnnbench>
                    ${CMAKE_SOURCE_DIR} ${_mpi_tmp}/interrupt)
 endforeach()
 
-set_tests_properties(mpi_np1 mpi_kill-worker_resume mpi_sigint-rank0_resume PROPERTIES
+set_tests_properties(mpi_np1 mpi_kill-worker_resume mpi_term-worker_resume mpi_sigint-rank0_resume PROPERTIES
                      ENVIRONMENT "${_mpi_env}")
-set_tests_properties(mpi_np1 mpi_np2 mpi_np4 mpi_backend_missing_on_some_ranks mpi_backend_missing_everywhere
-                     mpi_job_timeout mpi_kill-worker_resume mpi_sigint-rank0_resume PROPERTIES
+set_tests_properties(mpi_np1 mpi_np2 mpi_np4 mpi_np2_inline mpi_backend_missing_on_some_ranks mpi_backend_missing_everywhere
+                     mpi_job_timeout mpi_kill-worker_resume mpi_term-worker_resume mpi_sigint-rank0_resume PROPERTIES
                      TIMEOUT 300 LABELS mpi)
 
 if(EXISTS ${CMAKE_SOURCE_DIR}/bench/CMakeLists.txt)

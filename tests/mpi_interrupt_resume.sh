@@ -3,6 +3,8 @@
 # and --resume finishes it with no duplicate keys and the same key set/statuses as an uninterrupted run.
 #   kill-worker:  mpirun -np 3; SIGKILL to rank 1 (mpirun then tears the job down)
 #   sigint-rank0: a single process (MPI singleton); SIGINT to it (flush, close, exit non-zero)
+#   term-worker:  mpirun -np 3; SIGTERM to rank 1 alone: it leaves, rank 0 hands its jobs to the others and the
+#                 campaign completes without --resume (exit 0)
 # usage: mpi_interrupt_resume.sh MODE RNNBENCH SOURCE_DIR WORKDIR
 set -u
 mode=$1 bin=$2 src=$3 dir=$4
@@ -11,7 +13,7 @@ args=(--workloads "$src/tests/data/mpi_long.txt" --backends cpu-blas,brainwave -
 mkdir -p "$dir"
 ref="$dir/$mode-ref.h5" out="$dir/$mode.h5"
 rm -f "$ref" "$out"
-if [ "$mode" = kill-worker ]; then
+if [ "$mode" = kill-worker ] || [ "$mode" = term-worker ]; then
     np=3
     launch=(mpirun -np $np --oversubscribe)
 else
@@ -30,20 +32,28 @@ pid=$!
 # interrupt mid-run: once rank 0 has created the file, give the campaign 2 more seconds (it lasts well over 4 s)
 for _ in $(seq 600); do [ -e "$out" ] && break; sleep 0.1; done
 sleep 2
-if [ "$mode" = kill-worker ]; then
+if [ "$mode" = kill-worker ] || [ "$mode" = term-worker ]; then
     victim=""
     for p in $(pgrep -P "$pid"); do
         if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then victim=$p; fi
     done
     [ -n "$victim" ] || fail "could not find rank 1 among the children of mpirun ($pid)"
-    kill -KILL "$victim" || fail "rank 1 ($victim) already gone: the campaign ended before the kill"
-    echo "killed rank 1 (pid $victim)"
+    sig=KILL
+    [ "$mode" = term-worker ] && sig=TERM
+    kill -$sig "$victim" || fail "rank 1 ($victim) already gone: the campaign ended before the signal"
+    echo "sent SIG$sig to rank 1 (pid $victim)"
 else
     kill -INT "$pid" || fail "the campaign ended before the interrupt"
     echo "sent SIGINT to rank 0 (pid $pid)"
 fi
 wait "$pid"
 rc=$?
+if [ "$mode" = term-worker ]; then
+    [ "$rc" -eq 0 ] || fail "the campaign exited $rc after a worker left"
+    $check "$out" --ranks $np --ref "$ref" --rows "$total" || fail "file after a worker left"
+    echo "PASS"
+    exit 0
+fi
 [ "$rc" -ne 0 ] || fail "the interrupted run exited 0"
 echo "interrupted run exited $rc"
 $check "$out" --ranks $np --min-rows 1 --max-rows $((total - 1)) || fail "file after the interruption"
