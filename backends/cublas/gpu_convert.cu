@@ -2,9 +2,7 @@
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
-extern "C" {
 #include "gpu_common.h"
-}
 
 __global__ static void f32_to_f16(const float *src, __half *dst, size_t n)
 {

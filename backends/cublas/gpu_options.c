@@ -1,4 +1,5 @@
-/* backends/cublas/gpu_options.c — strict parsing of the GPU backends' --backend-opt values. */
+/* backends/cublas/gpu_options.c — strict parsing of the GPU backends' --backend-opt values, and their problem shape
+ * check. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,5 +52,21 @@ int rb_gpu_opt_device(const rb_options *o, int *dev, rb_status *st)
     if (errno || end == v || *end || d < 0 || d > 1023)
         return rb_fail(st, "option device=%s: expected a CUDA device index", v);
     *dev = (int)d;
+    return 0;
+}
+
+const char *const rb_gpu_prec_names[] = {"fp32", "tf32", "fp16", NULL}; /* indices = rb_gpu_prec */
+
+int rb_gpu_opt_common(const rb_options *o, const char *const *allowed, int *prec, rb_status *st)
+{
+    if (rb_gpu_opt_check(o, allowed, st) || rb_gpu_opt_choice(o, "precision", rb_gpu_prec_names, 0, prec, st))
+        return -1;
+    return 0;
+}
+
+int rb_gpu_check_shape(const rb_problem *p, rb_status *st)
+{
+    if (p->hidden <= 0 || p->input <= 0 || p->batch <= 0 || p->timesteps <= 0)
+        return rb_fail(st, "invalid problem shape");
     return 0;
 }

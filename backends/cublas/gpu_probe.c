@@ -75,3 +75,14 @@ int rb_gpu_config_common(char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX
     n = rb_gpu_config_add(key, val, n, max, "area_peak_source", "datasheet table (gpu_table.c)");
     return n;
 }
+
+int rb_gpu_config_head(const rb_options *opt, char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX], int max,
+                       const char *headers_key, int headers_version)
+{
+    const char *prec = rb_opt_get(opt, "precision");
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d", headers_version);
+    int n = rb_gpu_config_common(key, val, 0, max);
+    n = rb_gpu_config_add(key, val, n, max, headers_key, buf);
+    return rb_gpu_config_add(key, val, n, max, "precision", prec ? prec : "fp32");
+}
