@@ -5,7 +5,6 @@
  * excluded). Options: precision=fp32|tf32|fp16 (fp16: weights and GEMM inputs in half, tensor cores, fp32
  * accumulate and fp32 element-wise math), graph=off|on (on: the same kernels captured once into a CUDA graph and
  * replayed, which removes most of the per-kernel launch cost), device=N. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cublas_v2.h>
@@ -14,7 +13,6 @@
 #include "cublas_cells.h"
 #include "gpu_common.h"
 
-static const char *const precisions[] = {"fp32", "tf32", "fp16", NULL}; /* indices = rb_gpu_prec */
 static const char *const graph_modes[] = {"off", "on", NULL};
 static const char *const allowed_opts[] = {"precision", "graph", "device", NULL};
 #define GRAPH_WORKSPACE_BYTES (32u << 20) /* cuBLAS workspace we own, so capture never allocates */
@@ -46,22 +44,11 @@ typedef struct cublas_state {
     char gpu_desc[128];
 } cublas_state;
 
-static int blas_fail(rb_status *st, cublasStatus_t s, const char *what)
-{
-    return rb_fail(st, "%s: %s (%d)", what, cublasGetStatusString(s), (int)s);
-}
-
-#define CUDA_TRY(call, what)                                                                                       \
-    do {                                                                                                           \
-        cudaError_t e_ = (call);                                                                                   \
-        if (e_ != cudaSuccess)                                                                                     \
-            return rb_gpu_cuda_fail(st, e_, what);                                                                 \
-    } while (0)
 #define BLAS_TRY(call, what)                                                                                       \
     do {                                                                                                           \
         cublasStatus_t s_ = (call);                                                                                \
         if (s_ != CUBLAS_STATUS_SUCCESS)                                                                           \
-            return blas_fail(st, s_, what);                                                                        \
+            return rb_gpu_blas_fail(st, s_, what);                                                                 \
     } while (0)
 
 static int cublas_probe(rb_status *why) { return rb_gpu_probe(why); }
@@ -79,15 +66,8 @@ static void cublas_release(void *state)
     if (s->blas)
         cublasDestroy(s->blas); /* before its workspace is freed */
     void *bufs[] = {s->W, s->U, s->bw, s->bu, s->x, s->x16, s->xp, s->hp, s->y, s->zero_h, s->c, s->h16, s->blas_ws};
-    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
-        if (bufs[i])
-            cudaFree(bufs[i]);
-    if (s->ev0)
-        cudaEventDestroy(s->ev0);
-    if (s->ev1)
-        cudaEventDestroy(s->ev1);
-    if (s->stream)
-        cudaStreamDestroy(s->stream);
+    rb_gpu_free_each(bufs, sizeof bufs / sizeof bufs[0]);
+    rb_gpu_stream_destroy(s->stream, s->ev0, s->ev1);
     free(s);
 }
 
@@ -95,12 +75,12 @@ static void cublas_release(void *state)
 static int upload(cublas_state *s, void *dst, const float *src, size_t n, int half, float *tmp, rb_status *st)
 {
     if (!half) {
-        CUDA_TRY(cudaMemcpy(dst, src, n * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy weights");
+        RB_GPU_CUDA_TRY(cudaMemcpy(dst, src, n * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy weights");
         return 0;
     }
-    CUDA_TRY(cudaMemcpy(tmp, src, n * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy weights");
-    CUDA_TRY((cudaError_t)rb_gpu_f32_to_f16(tmp, dst, n, s->stream), "fp16 conversion");
-    CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
+    RB_GPU_CUDA_TRY(cudaMemcpy(tmp, src, n * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy weights");
+    RB_GPU_CUDA_TRY((cudaError_t)rb_gpu_f32_to_f16(tmp, dst, n, s->stream), "fp16 conversion");
+    RB_GPU_CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
     return 0;
 }
 
@@ -110,26 +90,26 @@ static int alloc_and_upload(cublas_state *s, const rb_weights *w, rb_status *st)
     size_t el = half ? 2 : sizeof(float);
     size_t nW = (size_t)s->GH * s->I, nU = (size_t)s->GH * s->H, nx = (size_t)s->T * s->B * s->I;
     size_t nh = (size_t)s->B * s->H;
-    CUDA_TRY(cudaMalloc(&s->W, nW * el), "cudaMalloc W");
-    CUDA_TRY(cudaMalloc(&s->U, nU * el), "cudaMalloc U");
-    CUDA_TRY(cudaMalloc((void **)&s->bw, (size_t)s->GH * sizeof(float)), "cudaMalloc bw");
-    CUDA_TRY(cudaMalloc((void **)&s->bu, (size_t)s->GH * sizeof(float)), "cudaMalloc bu");
-    CUDA_TRY(cudaMalloc((void **)&s->x, nx * sizeof(float)), "cudaMalloc x");
-    CUDA_TRY(cudaMalloc((void **)&s->xp, (size_t)s->T * s->B * s->GH * sizeof(float)), "cudaMalloc xp");
-    CUDA_TRY(cudaMalloc((void **)&s->hp, (size_t)s->B * s->GH * sizeof(float)), "cudaMalloc hp");
-    CUDA_TRY(cudaMalloc((void **)&s->y, (size_t)s->T * nh * sizeof(float)), "cudaMalloc y");
-    CUDA_TRY(cudaMalloc((void **)&s->zero_h, nh * sizeof(float)), "cudaMalloc h0");
-    CUDA_TRY(cudaMalloc((void **)&s->c, nh * sizeof(float)), "cudaMalloc c");
-    CUDA_TRY(cudaMemset(s->zero_h, 0, nh * sizeof(float)), "cudaMemset h0");
+    RB_GPU_CUDA_TRY(cudaMalloc(&s->W, nW * el), "cudaMalloc W");
+    RB_GPU_CUDA_TRY(cudaMalloc(&s->U, nU * el), "cudaMalloc U");
+    RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->bw, (size_t)s->GH * sizeof(float)), "cudaMalloc bw");
+    RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->bu, (size_t)s->GH * sizeof(float)), "cudaMalloc bu");
+    RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->x, nx * sizeof(float)), "cudaMalloc x");
+    RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->xp, (size_t)s->T * s->B * s->GH * sizeof(float)), "cudaMalloc xp");
+    RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->hp, (size_t)s->B * s->GH * sizeof(float)), "cudaMalloc hp");
+    RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->y, (size_t)s->T * nh * sizeof(float)), "cudaMalloc y");
+    RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->zero_h, nh * sizeof(float)), "cudaMalloc h0");
+    RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->c, nh * sizeof(float)), "cudaMalloc c");
+    RB_GPU_CUDA_TRY(cudaMemset(s->zero_h, 0, nh * sizeof(float)), "cudaMemset h0");
     if (half) {
-        CUDA_TRY(cudaMalloc(&s->x16, nx * 2), "cudaMalloc x16");
-        CUDA_TRY(cudaMalloc(&s->h16, nh * 2), "cudaMalloc h16");
+        RB_GPU_CUDA_TRY(cudaMalloc(&s->x16, nx * 2), "cudaMalloc x16");
+        RB_GPU_CUDA_TRY(cudaMalloc(&s->h16, nh * 2), "cudaMalloc h16");
     }
     /* fp16: weights go up in fp32 through a staging buffer and are converted on the device */
     float *tmp = NULL;
     if (half) {
         size_t n = nW > nU ? nW : nU;
-        CUDA_TRY(cudaMalloc((void **)&tmp, n * sizeof(float)), "cudaMalloc staging");
+        RB_GPU_CUDA_TRY(cudaMalloc((void **)&tmp, n * sizeof(float)), "cudaMalloc staging");
     }
     int rc = upload(s, s->W, w->W, nW, half, tmp, st);
     if (rc == 0)
@@ -138,8 +118,8 @@ static int alloc_and_upload(cublas_state *s, const rb_weights *w, rb_status *st)
         cudaFree(tmp);
     if (rc != 0)
         return -1;
-    CUDA_TRY(cudaMemcpy(s->bw, w->bw, (size_t)s->GH * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy bw");
-    CUDA_TRY(cudaMemcpy(s->bu, w->bu, (size_t)s->GH * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy bu");
+    RB_GPU_CUDA_TRY(cudaMemcpy(s->bw, w->bw, (size_t)s->GH * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy bw");
+    RB_GPU_CUDA_TRY(cudaMemcpy(s->bu, w->bu, (size_t)s->GH * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy bu");
     return 0;
 }
 
@@ -151,11 +131,10 @@ static int cublas_prepare(const rb_problem *p, const rb_weights *w, const rb_opt
 {
     int prec = 0, dev = 0, graph = 0;
     *state = NULL;
-    if (rb_gpu_opt_check(opt, allowed_opts, st) || rb_gpu_opt_choice(opt, "precision", precisions, 0, &prec, st) ||
-        rb_gpu_opt_choice(opt, "graph", graph_modes, 0, &graph, st) || rb_gpu_opt_device(opt, &dev, st))
+    if (rb_gpu_opt_common(opt, allowed_opts, &prec, st) ||
+        rb_gpu_opt_choice(opt, "graph", graph_modes, 0, &graph, st) || rb_gpu_opt_device(opt, &dev, st) ||
+        rb_gpu_check_shape(p, st))
         return -1;
-    if (p->hidden <= 0 || p->input <= 0 || p->batch <= 0 || p->timesteps <= 0)
-        return rb_fail(st, "invalid problem shape");
     cublas_state *s = calloc(1, sizeof *s);
     if (!s)
         return rb_fail(st, "out of memory");
@@ -172,31 +151,14 @@ static int cublas_prepare(const rb_problem *p, const rb_weights *w, const rb_opt
     int rc = -1;
     if (rb_gpu_select(dev, s->gpu_name, sizeof s->gpu_name, s->gpu_desc, sizeof s->gpu_desc, st) != 0)
         goto out;
-    cublasStatus_t bs = cublasCreate(&s->blas);
-    if (bs != CUBLAS_STATUS_SUCCESS) {
-        s->blas = NULL;
-        blas_fail(st, bs, "cublasCreate");
+    if (rb_gpu_blas_create(&s->blas, st) != 0 || rb_gpu_stream_create(&s->stream, &s->ev0, &s->ev1, st) != 0)
         goto out;
-    }
-    cudaError_t e = cudaStreamCreateWithFlags(&s->stream, cudaStreamNonBlocking);
-    if (e == cudaSuccess)
-        e = cudaEventCreate(&s->ev0);
-    if (e == cudaSuccess)
-        e = cudaEventCreate(&s->ev1);
-    if (e != cudaSuccess) {
-        rb_gpu_cuda_fail(st, e, "stream/event creation");
+    cublasMath_t math = s->prec == RB_GPU_PREC_TF32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH;
+    if (rb_gpu_blas_bind(s->blas, s->stream, math, "cublasSetStream/MathMode", "cublasSetStream/MathMode", st) != 0)
         goto out;
-    }
-    bs = cublasSetStream(s->blas, s->stream);
-    if (bs == CUBLAS_STATUS_SUCCESS)
-        bs = cublasSetMathMode(s->blas, s->prec == RB_GPU_PREC_TF32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH);
-    if (bs != CUBLAS_STATUS_SUCCESS) {
-        blas_fail(st, bs, "cublasSetStream/MathMode");
-        goto out;
-    }
     if (alloc_and_upload(s, w, st) != 0)
         goto out;
-    e = cudaDeviceSynchronize(); /* setup work on the legacy stream is done before our stream starts */
+    cudaError_t e = cudaDeviceSynchronize(); /* setup work on the legacy stream is done before our stream starts */
     if (e != cudaSuccess) {
         rb_gpu_cuda_fail(st, e, "cudaDeviceSynchronize");
         goto out;
@@ -222,11 +184,11 @@ static int enqueue_forward(cublas_state *s, rb_status *st)
     size_t nh = (size_t)s->B * s->H;
     const void *xin = s->x;
     if (s->p.cell == RB_CELL_LSTM)
-        CUDA_TRY(cudaMemsetAsync(s->c, 0, nh * sizeof(float), s->stream), "cudaMemsetAsync c");
+        RB_GPU_CUDA_TRY(cudaMemsetAsync(s->c, 0, nh * sizeof(float), s->stream), "cudaMemsetAsync c");
     if (half) {
-        CUDA_TRY(cudaMemsetAsync(s->h16, 0, nh * 2, s->stream), "cudaMemsetAsync h16");
-        CUDA_TRY((cudaError_t)rb_gpu_f32_to_f16(s->x, s->x16, (size_t)s->T * s->B * s->I, s->stream),
-                 "fp16 conversion of x");
+        RB_GPU_CUDA_TRY(cudaMemsetAsync(s->h16, 0, nh * 2, s->stream), "cudaMemsetAsync h16");
+        RB_GPU_CUDA_TRY((cudaError_t)rb_gpu_f32_to_f16(s->x, s->x16, (size_t)s->T * s->B * s->I, s->stream),
+                        "fp16 conversion of x");
         xin = s->x16;
     }
     /* Row-major XP[T*B][GH] = X[T*B][I] * W^T; in cuBLAS's column-major terms XP^T = W^T(op T on W) * X^T. */
@@ -255,21 +217,22 @@ static int enqueue_forward(cublas_state *s, rb_status *st)
 /* Graph mode: one eager inference (cuBLAS picks and loads its kernels), then the same sequence captured. */
 static int capture_graph(cublas_state *s, rb_status *st)
 {
-    CUDA_TRY(cudaMalloc(&s->blas_ws, GRAPH_WORKSPACE_BYTES), "cudaMalloc cuBLAS workspace");
+    RB_GPU_CUDA_TRY(cudaMalloc(&s->blas_ws, GRAPH_WORKSPACE_BYTES), "cudaMalloc cuBLAS workspace");
     BLAS_TRY(cublasSetWorkspace(s->blas, s->blas_ws, GRAPH_WORKSPACE_BYTES), "cublasSetWorkspace");
-    CUDA_TRY(cudaMemsetAsync(s->x, 0, (size_t)s->T * s->B * s->I * sizeof(float), s->stream), "cudaMemsetAsync x");
+    RB_GPU_CUDA_TRY(cudaMemsetAsync(s->x, 0, (size_t)s->T * s->B * s->I * sizeof(float), s->stream),
+                    "cudaMemsetAsync x");
     if (enqueue_forward(s, st) != 0)
         return -1;
-    CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
-    CUDA_TRY(cudaStreamBeginCapture(s->stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+    RB_GPU_CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
+    RB_GPU_CUDA_TRY(cudaStreamBeginCapture(s->stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
     int rc = enqueue_forward(s, st);
     cudaGraph_t g = NULL;
     cudaError_t e = cudaStreamEndCapture(s->stream, &g);
     s->graph = g;
     if (rc != 0)
         return -1;
-    CUDA_TRY(e, "cudaStreamEndCapture");
-    CUDA_TRY(cudaGraphInstantiate(&s->graph_exec, s->graph, 0), "cudaGraphInstantiate");
+    RB_GPU_CUDA_TRY(e, "cudaStreamEndCapture");
+    RB_GPU_CUDA_TRY(cudaGraphInstantiate(&s->graph_exec, s->graph, 0), "cudaGraphInstantiate");
     return 0;
 }
 
@@ -277,30 +240,21 @@ static int capture_graph(cublas_state *s, rb_status *st)
 static int launch_forward(cublas_state *s, rb_status *st)
 {
     if (s->graph_exec) {
-        CUDA_TRY(cudaGraphLaunch(s->graph_exec, s->stream), "cudaGraphLaunch");
+        RB_GPU_CUDA_TRY(cudaGraphLaunch(s->graph_exec, s->stream), "cudaGraphLaunch");
         return 0;
     }
     return enqueue_forward(s, st);
 }
 
+static int launch_timed(void *ctx, rb_status *st) { return launch_forward(ctx, st); }
+
 static int cublas_run(void *state, const float *x, float *y, double *device_ms, rb_status *st)
 {
     cublas_state *s = state;
-    size_t nx = (size_t)s->T * s->B * s->I, ny = (size_t)s->T * s->B * s->H;
-    CUDA_TRY(cudaSetDevice(s->dev), "cudaSetDevice");
-    CUDA_TRY(cudaMemcpyAsync(s->x, x, nx * sizeof(float), cudaMemcpyHostToDevice, s->stream), "copy x");
-    s->x_on_device = 1;
-    CUDA_TRY(cudaEventRecord(s->ev0, s->stream), "cudaEventRecord");
-    if (launch_forward(s, st) != 0)
-        return -1;
-    CUDA_TRY(cudaEventRecord(s->ev1, s->stream), "cudaEventRecord");
-    CUDA_TRY(cudaMemcpyAsync(y, s->y, ny * sizeof(float), cudaMemcpyDeviceToHost, s->stream), "copy y");
-    CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
-    float ms = 0.0f;
-    CUDA_TRY(cudaEventElapsedTime(&ms, s->ev0, s->ev1), "cudaEventElapsedTime");
-    if (device_ms)
-        *device_ms = ms;
-    return 0;
+    const rb_gpu_run r = {.dev = s->dev, .stream = s->stream, .ev0 = s->ev0, .ev1 = s->ev1, .dev_x = s->x,
+                          .nx = (size_t)s->T * s->B * s->I, .dev_y = s->y, .ny = (size_t)s->T * s->B * s->H,
+                          .x_on_device = &s->x_on_device, .timed = launch_timed, .ctx = s};
+    return rb_gpu_timed_run(&r, x, y, device_ms, st);
 }
 
 static int infer_once(void *ctx, rb_status *st)
@@ -308,42 +262,37 @@ static int infer_once(void *ctx, rb_status *st)
     cublas_state *s = ctx;
     if (launch_forward(s, st) != 0)
         return -1;
-    CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
+    RB_GPU_CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
     return 0;
 }
 
 static int cublas_report(void *state, const float *x, rb_metrics *m, rb_status *st)
 {
     cublas_state *s = state;
-    CUDA_TRY(cudaSetDevice(s->dev), "cudaSetDevice");
-    snprintf(m->device, sizeof m->device, "%s", s->gpu_desc);
+    if (rb_gpu_report_head(s->dev, s->gpu_desc, s->prec, m, st) != 0)
+        return -1;
     int ver = 0;
     cublasGetVersion(s->blas, &ver);
-    rb_metrics_extra(m, "precision", "%s", precisions[s->prec]);
     rb_metrics_extra(m, "cublas_version", "%d", ver);
     rb_metrics_extra(m, "graph", "%s", s->use_graph ? "on (CUDA graph replay)" : "off (kernels launched one by one)");
     rb_metrics_extra(m, "recurrent_kernel", "%s",
                      s->prec == RB_GPU_PREC_FP32 && s->B == 1 ? "cublasSgemv" : "cublasGemmEx");
-    rb_metrics_extra(m, "timing", "CUDA events around the whole-sequence GPU work; x/y copies excluded");
+    rb_metrics_extra(m, "timing", "%s", RB_GPU_TIMING_NOTE);
     rb_gpu_fill_datasheet(s->gpu_name, s->prec, m);
     if (x) {
         size_t nx = (size_t)s->T * s->B * s->I;
-        CUDA_TRY(cudaMemcpy(s->x, x, nx * sizeof(float), cudaMemcpyHostToDevice), "copy x");
+        RB_GPU_CUDA_TRY(cudaMemcpy(s->x, x, nx * sizeof(float), cudaMemcpyHostToDevice), "copy x");
         s->x_on_device = 1;
     }
     if (!s->x_on_device)
-        CUDA_TRY(cudaMemset(s->x, 0, (size_t)s->T * s->B * s->I * sizeof(float)), "cudaMemset x");
+        RB_GPU_CUDA_TRY(cudaMemset(s->x, 0, (size_t)s->T * s->B * s->I * sizeof(float)), "cudaMemset x");
     return rb_gpu_energy_window(s->dev, infer_once, s, 1.0, m, st);
 }
 
 static int cublas_config(const rb_options *opt, char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX], int max)
 {
-    const char *prec = rb_opt_get(opt, "precision"), *graph = rb_opt_get(opt, "graph");
-    char buf[32];
-    snprintf(buf, sizeof buf, "%d", CUBLAS_VERSION);
-    int n = rb_gpu_config_common(key, val, 0, max);
-    n = rb_gpu_config_add(key, val, n, max, "cublas_headers", buf);
-    n = rb_gpu_config_add(key, val, n, max, "precision", prec ? prec : "fp32");
+    const char *graph = rb_opt_get(opt, "graph");
+    int n = rb_gpu_config_head(opt, key, val, max, "cublas_headers", CUBLAS_VERSION);
     n = rb_gpu_config_add(key, val, n, max, "graph", graph ? graph : "off");
     return rb_gpu_config_add(key, val, n, max, "model",
                              "input GEMM for all steps; per step GEMV/GEMM + element-wise kernel");
