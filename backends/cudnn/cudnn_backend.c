@@ -10,7 +10,6 @@
  * projections W_g x, so skip is a timing mode there: y comes from a second, full-input net (CUDNN_LINEAR_INPUT, same
  * precision, algo standard) run untimed after the timed one; its input biases are the real bw, the skip net's are
  * 0 (bw_0 is in x'), so every output holds bw + bu exactly once. See README.md. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <cuda_runtime_api.h>
 #include <cudnn.h>
@@ -19,7 +18,6 @@
 #include "cudnn_weights.h"
 #include "gpu_common.h"
 
-static const char *const precisions[] = {"fp32", "tf32", "fp16", NULL}; /* indices = rb_gpu_prec */
 static const char *const inputs[] = {"full", "skip", NULL};
 static const char *const algos[] = {"standard", "persist-static", "persist-dynamic", "persist-static-small-h", NULL};
 static const cudnnRNNAlgo_t algo_ids[] = {CUDNN_RNN_ALGO_STANDARD, CUDNN_RNN_ALGO_PERSIST_STATIC,
@@ -66,12 +64,6 @@ typedef struct cudnn_state {
     char gpu_desc[128];
 } cudnn_state;
 
-#define CUDA_TRY(call, what)                                                                                       \
-    do {                                                                                                           \
-        cudaError_t e_ = (call);                                                                                   \
-        if (e_ != cudaSuccess)                                                                                     \
-            return rb_gpu_cuda_fail(st, e_, what);                                                                 \
-    } while (0)
 #define DNN_TRY(call, what)                                                                                        \
     do {                                                                                                           \
         cudnnStatus_t s_ = (call);                                                                                 \
@@ -111,9 +103,7 @@ static void cudnn_release(void *state)
     net_release(&s->out, s->half);
     rb_cudnn_proj_free(&s->proj);
     void *bufs[] = {s->work, s->dev_seq, s->x32, s->xp32, s->y32, s->half ? s->y : NULL};
-    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
-        if (bufs[i])
-            cudaFree(bufs[i]);
+    rb_gpu_free_each(bufs, sizeof bufs / sizeof bufs[0]);
     free(s->lens);
     if (s->ydesc)
         cudnnDestroyRNNDataDescriptor(s->ydesc);
@@ -125,12 +115,7 @@ static void cudnn_release(void *state)
         cudnnDestroyDropoutDescriptor(s->dropout);
     if (s->dnn)
         cudnnDestroy(s->dnn);
-    if (s->ev0)
-        cudaEventDestroy(s->ev0);
-    if (s->ev1)
-        cudaEventDestroy(s->ev1);
-    if (s->stream)
-        cudaStreamDestroy(s->stream);
+    rb_gpu_stream_destroy(s->stream, s->ev0, s->ev1);
     free(s);
 }
 
@@ -160,22 +145,22 @@ static int make_shared(cudnn_state *s, rb_status *st)
     DNN_TRY(cudnnSetRNNDataDescriptor(s->ydesc, data_type(s), CUDNN_RNN_DATA_LAYOUT_SEQ_MAJOR_PACKED, s->T, s->B,
                                       s->H, s->lens, NULL),
             "y data descriptor");
-    CUDA_TRY(cudaMalloc((void **)&s->dev_seq, (size_t)s->B * sizeof(int32_t)), "cudaMalloc sequence lengths");
-    CUDA_TRY(cudaMemcpy(s->dev_seq, s->lens, (size_t)s->B * sizeof(int32_t), cudaMemcpyHostToDevice),
-             "sequence lengths upload");
+    RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->dev_seq, (size_t)s->B * sizeof(int32_t)), "cudaMalloc sequence lengths");
+    RB_GPU_CUDA_TRY(cudaMemcpy(s->dev_seq, s->lens, (size_t)s->B * sizeof(int32_t), cudaMemcpyHostToDevice),
+                    "sequence lengths upload");
     int dims[3] = {1, s->B, s->H}, strides[3] = {s->B * s->H, s->H, 1};
     DNN_TRY(cudnnCreateTensorDescriptor(&s->hdesc), "cudnnCreateTensorDescriptor");
     DNN_TRY(cudnnCreateTensorDescriptor(&s->cdesc), "cudnnCreateTensorDescriptor");
     DNN_TRY(cudnnSetTensorNdDescriptor(s->hdesc, data_type(s), 3, dims, strides), "h descriptor");
     DNN_TRY(cudnnSetTensorNdDescriptor(s->cdesc, data_type(s), 3, dims, strides), "c descriptor");
-    CUDA_TRY(cudaMalloc((void **)&s->x32, nx * sizeof(float)), "cudaMalloc x");
+    RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->x32, nx * sizeof(float)), "cudaMalloc x");
     if (s->skip)
-        CUDA_TRY(cudaMalloc((void **)&s->xp32, ny * sizeof(float)), "cudaMalloc projected x");
-    CUDA_TRY(cudaMalloc((void **)&s->y32, ny * sizeof(float)), "cudaMalloc y");
+        RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->xp32, ny * sizeof(float)), "cudaMalloc projected x");
+    RB_GPU_CUDA_TRY(cudaMalloc((void **)&s->y32, ny * sizeof(float)), "cudaMalloc y");
     s->y = s->y32;
     if (s->half) {
         s->y = NULL;
-        CUDA_TRY(cudaMalloc(&s->y, ny * 2), "cudaMalloc y16");
+        RB_GPU_CUDA_TRY(cudaMalloc(&s->y, ny * 2), "cudaMalloc y16");
     }
     return 0;
 }
@@ -221,11 +206,11 @@ static int make_net(cudnn_state *s, cudnn_net *net, const rb_problem *p, const r
     if (work > s->work_bytes)
         s->work_bytes = work;
     DNN_TRY(cudnnGetRNNWeightSpaceSize(s->dnn, net->rnn, &net->wbytes), "cudnnGetRNNWeightSpaceSize");
-    CUDA_TRY(cudaMalloc(&net->wspace, net->wbytes), "cudaMalloc weight space");
+    RB_GPU_CUDA_TRY(cudaMalloc(&net->wspace, net->wbytes), "cudaMalloc weight space");
     net->in = in32;
     if (s->half) {
         net->in = NULL;
-        CUDA_TRY(cudaMalloc(&net->in, (size_t)s->T * s->B * net->width * 2), "cudaMalloc x16");
+        RB_GPU_CUDA_TRY(cudaMalloc(&net->in, (size_t)s->T * s->B * net->width * 2), "cudaMalloc x16");
     }
     return rb_cudnn_load_weights(s->dnn, net->rnn, net->wspace, net->wbytes, w, skip, s->half, s->stream, st);
 }
@@ -239,10 +224,10 @@ static int make_all(cudnn_state *s, const rb_problem *p, const rb_weights *w, rb
     if (s->has_out && make_net(s, &s->out, p, w, 0, 0, s->x32, st) != 0)
         return -1;
     if (s->work_bytes)
-        CUDA_TRY(cudaMalloc(&s->work, s->work_bytes), "cudaMalloc workspace");
+        RB_GPU_CUDA_TRY(cudaMalloc(&s->work, s->work_bytes), "cudaMalloc workspace");
     if (s->skip && rb_cudnn_proj_init(&s->proj, w, s->T * s->B, s->stream, st) != 0)
         return -1;
-    CUDA_TRY(cudaDeviceSynchronize(), "cudaDeviceSynchronize"); /* setup on the legacy stream done before ours */
+    RB_GPU_CUDA_TRY(cudaDeviceSynchronize(), "cudaDeviceSynchronize"); /* setup on the legacy stream done before ours */
     return 0;
 }
 
@@ -251,12 +236,10 @@ static int cudnn_prepare(const rb_problem *p, const rb_weights *w, const rb_opti
 {
     int prec = 0, skip = 0, algo = 0, dev = 0;
     *state = NULL;
-    if (rb_gpu_opt_check(opt, allowed_opts, st) || rb_gpu_opt_choice(opt, "precision", precisions, 0, &prec, st) ||
-        rb_gpu_opt_choice(opt, "input", inputs, 0, &skip, st) || rb_gpu_opt_choice(opt, "algo", algos, 0, &algo, st) ||
-        rb_gpu_opt_device(opt, &dev, st))
+    if (rb_gpu_opt_common(opt, allowed_opts, &prec, st) || rb_gpu_opt_choice(opt, "input", inputs, 0, &skip, st) ||
+        rb_gpu_opt_choice(opt, "algo", algos, 0, &algo, st) || rb_gpu_opt_device(opt, &dev, st) ||
+        rb_gpu_check_shape(p, st))
         return -1;
-    if (p->hidden <= 0 || p->input <= 0 || p->batch <= 0 || p->timesteps <= 0)
-        return rb_fail(st, "invalid problem shape");
     if (w->hidden != p->hidden || w->input != p->input || w->gates < 1)
         return rb_fail(st, "weights do not match the problem shape");
     cudnn_state *s = calloc(1, sizeof *s);
@@ -281,15 +264,8 @@ static int cudnn_prepare(const rb_problem *p, const rb_weights *w, const rb_opti
         rb_fail(st, "cudnnCreate: %s", cudnnGetErrorString(cs));
         goto out;
     }
-    cudaError_t e = cudaStreamCreateWithFlags(&s->stream, cudaStreamNonBlocking);
-    if (e == cudaSuccess)
-        e = cudaEventCreate(&s->ev0);
-    if (e == cudaSuccess)
-        e = cudaEventCreate(&s->ev1);
-    if (e != cudaSuccess) {
-        rb_gpu_cuda_fail(st, e, "stream/event creation");
+    if (rb_gpu_stream_create(&s->stream, &s->ev0, &s->ev1, st) != 0)
         goto out;
-    }
     cs = cudnnSetStream(s->dnn, s->stream);
     if (cs != CUDNN_STATUS_SUCCESS) {
         rb_fail(st, "cudnnSetStream: %s", cudnnGetErrorString(cs));
@@ -317,38 +293,29 @@ static int enqueue_forward(cudnn_state *s, const cudnn_net *net, rb_status *st)
 {
     size_t nx = (size_t)s->T * s->B * net->width, ny = (size_t)s->T * s->B * s->H;
     if (s->half)
-        CUDA_TRY((cudaError_t)rb_gpu_f32_to_f16(net->in32, net->in, nx, s->stream), "fp16 conversion of x");
+        RB_GPU_CUDA_TRY((cudaError_t)rb_gpu_f32_to_f16(net->in32, net->in, nx, s->stream), "fp16 conversion of x");
     DNN_TRY(cudnnRNNForward(s->dnn, net->rnn, CUDNN_FWD_MODE_INFERENCE, s->dev_seq, net->xdesc, net->in, s->ydesc,
                             s->y, s->hdesc, NULL, NULL, s->cdesc, NULL, NULL, net->wbytes, net->wspace,
                             s->work_bytes, s->work, 0, NULL),
             "cudnnRNNForward");
     if (s->half)
-        CUDA_TRY((cudaError_t)rb_gpu_f16_to_f32(s->y, s->y32, ny, s->stream), "fp32 conversion of y");
+        RB_GPU_CUDA_TRY((cudaError_t)rb_gpu_f16_to_f32(s->y, s->y32, ny, s->stream), "fp32 conversion of y");
     return 0;
 }
+
+static int stage_cb(void *ctx, rb_status *st) { return stage_input(ctx, st); }
+static int timed_cb(void *ctx, rb_status *st) { return enqueue_forward(ctx, &((cudnn_state *)ctx)->timed, st); }
+static int out_cb(void *ctx, rb_status *st) { return enqueue_forward(ctx, &((cudnn_state *)ctx)->out, st); }
 
 static int cudnn_run(void *state, const float *x, float *y, double *device_ms, rb_status *st)
 {
     cudnn_state *s = state;
-    size_t nx = (size_t)s->T * s->B * s->I, ny = (size_t)s->T * s->B * s->H;
-    CUDA_TRY(cudaSetDevice(s->dev), "cudaSetDevice");
-    CUDA_TRY(cudaMemcpyAsync(s->x32, x, nx * sizeof(float), cudaMemcpyHostToDevice, s->stream), "copy x");
-    s->x_on_device = 1;
-    if (stage_input(s, st) != 0) /* before ev0: untimed */
-        return -1;
-    CUDA_TRY(cudaEventRecord(s->ev0, s->stream), "cudaEventRecord");
-    if (enqueue_forward(s, &s->timed, st) != 0)
-        return -1;
-    CUDA_TRY(cudaEventRecord(s->ev1, s->stream), "cudaEventRecord");
-    if (s->has_out && enqueue_forward(s, &s->out, st) != 0) /* after ev1: untimed, overwrites y */
-        return -1;
-    CUDA_TRY(cudaMemcpyAsync(y, s->y32, ny * sizeof(float), cudaMemcpyDeviceToHost, s->stream), "copy y");
-    CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
-    float ms = 0.0f;
-    CUDA_TRY(cudaEventElapsedTime(&ms, s->ev0, s->ev1), "cudaEventElapsedTime");
-    if (device_ms)
-        *device_ms = ms;
-    return 0;
+    /* stage_input before ev0 (untimed); input=skip with G > 1: the full-input net after ev1 (untimed, overwrites y) */
+    const rb_gpu_run r = {.dev = s->dev, .stream = s->stream, .ev0 = s->ev0, .ev1 = s->ev1, .dev_x = s->x32,
+                          .nx = (size_t)s->T * s->B * s->I, .dev_y = s->y32, .ny = (size_t)s->T * s->B * s->H,
+                          .x_on_device = &s->x_on_device, .before = stage_cb, .timed = timed_cb,
+                          .after = s->has_out ? out_cb : NULL, .ctx = s};
+    return rb_gpu_timed_run(&r, x, y, device_ms, st);
 }
 
 /* One timed-net inference (the energy window measures what the latency measures). */
@@ -357,7 +324,7 @@ static int infer_once(void *ctx, rb_status *st)
     cudnn_state *s = ctx;
     if (enqueue_forward(s, &s->timed, st) != 0)
         return -1;
-    CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
+    RB_GPU_CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
     return 0;
 }
 
@@ -365,16 +332,15 @@ static int cudnn_report(void *state, const float *x, rb_metrics *m, rb_status *s
 {
     cudnn_state *s = state;
     size_t nx = (size_t)s->T * s->B * s->I;
-    CUDA_TRY(cudaSetDevice(s->dev), "cudaSetDevice");
-    snprintf(m->device, sizeof m->device, "%s", s->gpu_desc);
-    rb_metrics_extra(m, "precision", "%s", precisions[s->prec]);
+    if (rb_gpu_report_head(s->dev, s->gpu_desc, s->prec, m, st) != 0)
+        return -1;
     rb_metrics_extra(m, "math", "%s", s->timed.math_name);
     rb_metrics_extra(m, "input_mode", "%s",
                      s->skip ? "skip (CUDNN_SKIP_INPUT, DeepBench): W x + bw precomputed untimed (cuBLAS)"
                              : "full (CUDNN_LINEAR_INPUT)");
     rb_metrics_extra(m, "algo", "%s", algos[s->algo]);
     rb_metrics_extra(m, "cudnn_version", "%zu", cudnnGetVersion());
-    rb_metrics_extra(m, "timing", "CUDA events around the whole-sequence GPU work; x/y copies excluded");
+    rb_metrics_extra(m, "timing", "%s", RB_GPU_TIMING_NOTE);
     if (s->skip)
         rb_metrics_extra(m, "reference_check", "%s",
                          s->has_out ? "timing mode: times skip run on x'=W_0 x+bw_0; y from untimed full-input run"
@@ -382,11 +348,11 @@ static int cudnn_report(void *state, const float *x, rb_metrics *m, rb_status *s
     rb_gpu_fill_datasheet(s->gpu_name, s->prec, m);
     /* on our stream: it does not synchronise with the legacy stream that cudaMemcpy would use */
     if (x) {
-        CUDA_TRY(cudaMemcpyAsync(s->x32, x, nx * sizeof(float), cudaMemcpyHostToDevice, s->stream), "copy x");
+        RB_GPU_CUDA_TRY(cudaMemcpyAsync(s->x32, x, nx * sizeof(float), cudaMemcpyHostToDevice, s->stream), "copy x");
         s->x_on_device = 1;
     }
     if (!s->x_on_device)
-        CUDA_TRY(cudaMemsetAsync(s->x32, 0, nx * sizeof(float), s->stream), "cudaMemset x");
+        RB_GPU_CUDA_TRY(cudaMemsetAsync(s->x32, 0, nx * sizeof(float), s->stream), "cudaMemset x");
     if (stage_input(s, st) != 0)
         return -1;
     return rb_gpu_energy_window(s->dev, infer_once, s, 1.0, m, st);
@@ -394,12 +360,8 @@ static int cudnn_report(void *state, const float *x, rb_metrics *m, rb_status *s
 
 static int cudnn_config(const rb_options *opt, char (*key)[RB_OPT_KEY_MAX], char (*val)[RB_OPT_VAL_MAX], int max)
 {
-    const char *prec = rb_opt_get(opt, "precision"), *in = rb_opt_get(opt, "input"), *algo = rb_opt_get(opt, "algo");
-    char buf[32];
-    snprintf(buf, sizeof buf, "%d", CUDNN_VERSION);
-    int n = rb_gpu_config_common(key, val, 0, max);
-    n = rb_gpu_config_add(key, val, n, max, "cudnn_headers", buf);
-    n = rb_gpu_config_add(key, val, n, max, "precision", prec ? prec : "fp32");
+    const char *in = rb_opt_get(opt, "input"), *algo = rb_opt_get(opt, "algo");
+    int n = rb_gpu_config_head(opt, key, val, max, "cudnn_headers", CUDNN_VERSION);
     n = rb_gpu_config_add(key, val, n, max, "input", in ? in : "full");
     n = rb_gpu_config_add(key, val, n, max, "algo", algo ? algo : "standard");
     return rb_gpu_config_add(key, val, n, max, "api", "cudnnSetRNNDescriptor_v8 + cudnnRNNForward (inference)");

@@ -4,11 +4,6 @@
 #include "cudnn_project.h"
 #include "gpu_common.h"
 
-static int blas_fail(rb_status *st, cublasStatus_t s, const char *what)
-{
-    return rb_fail(st, "%s: %s (%d)", what, cublasGetStatusString(s), (int)s);
-}
-
 int rb_cudnn_proj_init(rb_cudnn_proj *pj, const rb_weights *w, int rows, cudaStream_t stream, rb_status *st)
 {
     pj->blas = NULL;
@@ -16,17 +11,10 @@ int rb_cudnn_proj_init(rb_cudnn_proj *pj, const rb_weights *w, int rows, cudaStr
     pj->H = w->hidden;
     pj->I = w->input;
     pj->rows = rows;
-    cublasStatus_t bs = cublasCreate(&pj->blas);
-    if (bs != CUBLAS_STATUS_SUCCESS) {
-        pj->blas = NULL;
-        return blas_fail(st, bs, "cublasCreate");
-    }
-    bs = cublasSetStream(pj->blas, stream);
-    if (bs != CUBLAS_STATUS_SUCCESS)
-        return blas_fail(st, bs, "cublasSetStream");
-    bs = cublasSetMathMode(pj->blas, CUBLAS_DEFAULT_MATH); /* Sgemm in plain fp32, no TF32 */
-    if (bs != CUBLAS_STATUS_SUCCESS)
-        return blas_fail(st, bs, "cublasSetMathMode");
+    /* CUBLAS_DEFAULT_MATH: Sgemm in plain fp32, no TF32 */
+    if (rb_gpu_blas_create(&pj->blas, st) != 0 ||
+        rb_gpu_blas_bind(pj->blas, stream, CUBLAS_DEFAULT_MATH, "cublasSetStream", "cublasSetMathMode", st) != 0)
+        return -1;
     size_t nw = (size_t)pj->H * pj->I;
     float *ones = malloc((size_t)rows * sizeof *ones);
     if (!ones)
@@ -59,18 +47,16 @@ int rb_cudnn_proj_enqueue(const rb_cudnn_proj *pj, const float *x, float *xp, rb
     cublasStatus_t bs = cublasSgemm(pj->blas, CUBLAS_OP_N, CUBLAS_OP_N, pj->H, pj->rows, 1, &one, pj->b, pj->H,
                                     pj->ones, 1, &zero, xp, pj->H);
     if (bs != CUBLAS_STATUS_SUCCESS)
-        return blas_fail(st, bs, "cublasSgemm (projection bias)");
+        return rb_gpu_blas_fail(st, bs, "cublasSgemm (projection bias)");
     bs = cublasSgemm(pj->blas, CUBLAS_OP_T, CUBLAS_OP_N, pj->H, pj->rows, pj->I, &one, pj->w, pj->I, x, pj->I, &one,
                      xp, pj->H);
-    return bs == CUBLAS_STATUS_SUCCESS ? 0 : blas_fail(st, bs, "cublasSgemm (input projection)");
+    return bs == CUBLAS_STATUS_SUCCESS ? 0 : rb_gpu_blas_fail(st, bs, "cublasSgemm (input projection)");
 }
 
 void rb_cudnn_proj_free(rb_cudnn_proj *pj)
 {
-    float *bufs[] = {pj->w, pj->b, pj->ones};
-    for (int i = 0; i < 3; i++)
-        if (bufs[i])
-            cudaFree(bufs[i]);
+    void *bufs[] = {pj->w, pj->b, pj->ones};
+    rb_gpu_free_each(bufs, sizeof bufs / sizeof bufs[0]);
     if (pj->blas)
         cublasDestroy(pj->blas);
     pj->w = pj->b = pj->ones = NULL;
