@@ -279,13 +279,15 @@ static int cublas_report(void *state, const float *x, rb_metrics *m, rb_status *
                      s->prec == RB_GPU_PREC_FP32 && s->B == 1 ? "cublasSgemv" : "cublasGemmEx");
     rb_metrics_extra(m, "timing", "%s", RB_GPU_TIMING_NOTE);
     rb_gpu_fill_datasheet(s->gpu_name, s->prec, m);
+    size_t nx = (size_t)s->T * s->B * s->I;
+    /* on our stream: it does not synchronise with the legacy stream that cudaMemcpy would use */
     if (x) {
-        size_t nx = (size_t)s->T * s->B * s->I;
-        RB_GPU_CUDA_TRY(cudaMemcpy(s->x, x, nx * sizeof(float), cudaMemcpyHostToDevice), "copy x");
+        RB_GPU_CUDA_TRY(cudaMemcpyAsync(s->x, x, nx * sizeof(float), cudaMemcpyHostToDevice, s->stream), "copy x");
         s->x_on_device = 1;
     }
     if (!s->x_on_device)
-        RB_GPU_CUDA_TRY(cudaMemset(s->x, 0, (size_t)s->T * s->B * s->I * sizeof(float)), "cudaMemset x");
+        RB_GPU_CUDA_TRY(cudaMemsetAsync(s->x, 0, nx * sizeof(float), s->stream), "cudaMemset x");
+    RB_GPU_CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
     return rb_gpu_energy_window(s->dev, infer_once, s, 1.0, m, st);
 }
 
