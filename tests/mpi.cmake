@@ -25,6 +25,12 @@ foreach(np 2 4)
                        ENVIRONMENT "${_mpi_env};RNNBENCH_SCHED_TRACE=${_mpi_tmp}/mpi_np${np}.trace")
 endforeach()
 
+# two pretend nodes of 2 ranks: measured jobs run on both nodes at once, never two on one node
+add_test(NAME mpi_two_nodes COMMAND ${_mpi_case} 4 0 ${_mpi_tmp}/mpi_two_nodes.h5 ${_mpi_args}
+         -- --ref ${_mpi_tmp}/mpi_np1.h5 --trace ${_mpi_tmp}/mpi_two_nodes.trace --min-measured-parallel 2)
+set_tests_properties(mpi_two_nodes PROPERTIES FIXTURES_REQUIRED mpi_ref ENVIRONMENT
+                     "${_mpi_env};RNNBENCH_TEST_RANKS_PER_NODE=2;RNNBENCH_SCHED_TRACE=${_mpi_tmp}/mpi_two_nodes.trace")
+
 # jobs run inside the ranks (no executor processes): with 2 ranks, rank 0 only coordinates
 add_test(NAME mpi_np2_inline COMMAND ${_mpi_case} 2 0 ${_mpi_tmp}/mpi_np2_inline.h5 ${_mpi_args}
          -- --ref ${_mpi_tmp}/mpi_np1.h5 --only-on-ranks cpu-blas=1 --only-on-ranks brainwave=1)
@@ -58,7 +64,7 @@ endforeach()
 
 set_tests_properties(mpi_np1 mpi_kill-worker_resume mpi_term-worker_resume mpi_sigint-rank0_resume PROPERTIES
                      ENVIRONMENT "${_mpi_env}")
-set_tests_properties(mpi_np1 mpi_np2 mpi_np4 mpi_np2_inline mpi_backend_missing_on_some_ranks mpi_backend_missing_everywhere
+set_tests_properties(mpi_np1 mpi_np2 mpi_np4 mpi_np2_inline mpi_two_nodes mpi_backend_missing_on_some_ranks mpi_backend_missing_everywhere
                      mpi_job_timeout mpi_kill-worker_resume mpi_term-worker_resume mpi_sigint-rank0_resume PROPERTIES
                      TIMEOUT 300 LABELS mpi)
 

@@ -26,11 +26,11 @@ def load(path):
     return rows, run_attrs
 
 
-def check_trace(path, nrows, min_parallel):
+def check_trace(path, nrows, min_parallel, min_measured_parallel=0):
     """Replays rank 0's hand-outs and results: measured jobs in flight per node never exceed 1."""
     bad = []
     flying, measured_on = {}, {}
-    most, done = 0, 0
+    most, most_measured, done = 0, 0, 0
     for line in open(path):
         if line.startswith("#"):
             continue
@@ -45,6 +45,7 @@ def check_trace(path, nrows, min_parallel):
                 if measured_on[node] > 1:
                     bad.append("trace: %d measured jobs in flight on node %d at %s" % (measured_on[node], node, f[0]))
             most = max(most, len(flying))
+            most_measured = max(most_measured, sum(measured_on.values()))
         elif ev in ("done", "requeue"):
             if job not in flying:
                 bad.append("trace: %s for job %d that was not in flight" % (ev, job))
@@ -59,7 +60,10 @@ def check_trace(path, nrows, min_parallel):
         bad.append("trace: %d results but %d rows" % (done, nrows))
     if most < min_parallel:
         bad.append("trace: at most %d jobs in flight, expected at least %d" % (most, min_parallel))
-    print("trace: %d results, at most %d jobs in flight" % (done, most))
+    if most_measured < min_measured_parallel:
+        bad.append("trace: at most %d measured jobs in flight, expected at least %d" % (most_measured,
+                                                                                      min_measured_parallel))
+    print("trace: %d results, at most %d jobs (%d measured) in flight" % (done, most, most_measured))
     return bad
 
 
@@ -78,6 +82,8 @@ def main():
     ap.add_argument("--provenance", action="store_true", help="/runs records hostnames and the MPI library")
     ap.add_argument("--trace", help="RNNBENCH_SCHED_TRACE file: at most one measured job per node in flight")
     ap.add_argument("--min-parallel", type=int, default=1, help="with --trace: jobs in flight at once, at least")
+    ap.add_argument("--min-measured-parallel", type=int, default=0,
+                    help="with --trace: measured jobs in flight at once (on different nodes), at least")
     a = ap.parse_args()
 
     rows, run_attrs = load(a.file)
@@ -140,7 +146,7 @@ def main():
         if run_attrs.get("mpi_size") and int(run_attrs["mpi_size"]) != a.ranks:
             bad.append("/runs mpi_size %s, expected %d" % (run_attrs["mpi_size"], a.ranks))
     if a.trace:
-        bad += check_trace(a.trace, len(rows), a.min_parallel)
+        bad += check_trace(a.trace, len(rows), a.min_parallel, a.min_measured_parallel)
     statuses = {}
     for r in rows:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
