@@ -1,9 +1,7 @@
 # tests/mpi.cmake — the scheduler (area "mpi"): unit tests in one process, and campaigns under mpirun with real ranks
 # (1, 2 and 4 give the same keys and statuses; a backend missing on some ranks; a hung job; a worker killed then
 # --resume; SIGINT to rank 0 then --resume). The dispatch benchmark (bench/) is a target, not a test.
-# sanitizer builds: Open MPI/HDF5 keep allocations until exit; tests/lsan_mpi.supp silences only those libraries
-set(_mpi_env ${RB_TEST_ENV} "ASAN_OPTIONS=fast_unwind_on_malloc=0"
-    "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/lsan_mpi.supp:print_suppressions=0")
+set(_mpi_env ${RB_TEST_ENV}) # (includes the LeakSanitizer suppressions for Open MPI/HDF5, tests/lsan_mpi.supp)
 rb_add_check_test(test_scheduler SOURCES ${CMAKE_SOURCE_DIR}/tests/test_scheduler.c LIBS rb_core)
 set_tests_properties(test_scheduler PROPERTIES ENVIRONMENT "${_mpi_env}")
 
