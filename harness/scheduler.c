@@ -382,7 +382,10 @@ static void coordinate(coord *k)
 {
     const rb_campaign *c = k->c;
     record_unrunnable(k);
-    rb_progress_start(&k->prog, c->progress, k->total);
+    /* under mpirun/srun rank 0's stderr is a pipe even when the user watches a terminal: RNNBENCH_PROGRESS=1|0
+     * forces the progress line on or off */
+    int progress = env_int("RNNBENCH_PROGRESS", c->progress ? 1 : 0, 0, 1);
+    rb_progress_start(&k->prog, progress, k->total);
     double wait = RB_MIN_WAIT_S;
     for (;;) {
         if (rb_signals_caught()) {
