@@ -71,6 +71,9 @@ typedef struct rb_metrics {
     rb_source area_source;
     double peak_gflops; /* platform peak used for utilisation (in the backend's precision) */
     rb_source peak_source;
+    /* 1 when the input projection W x was computed outside the timed/simulated region (skip-input modes such as
+     * DeepBench's CUDNN_SKIP_INPUT): utilisation then counts only the recurrent FLOPs. 0 by default. */
+    int recurrent_only;
     char device[128]; /* e.g. "Intel Xeon ... (2 threads)", "Plasticine 24x24 @1GHz" */
     int n_extras;
     char extra_key[RB_EXTRA_MAX][RB_EXTRA_KEY_MAX];

@@ -117,14 +117,15 @@ static void fill_latency(rb_record *r, const rb_stats *s)
     r->lat_ci95_hi_ms = s->ci95_hi;
 }
 
-static void fill_throughput(rb_record *r)
+/* Effective throughput under both conventions; utilisation counts the work the timed region really did. */
+static void fill_throughput(rb_record *r, int recurrent_only)
 {
     if (!(r->lat_median_ms > 0))
         return;
     r->gflops_deepbench = r->flops_deepbench / (r->lat_median_ms * 1e6);
     r->gflops_full = r->flops_full / (r->lat_median_ms * 1e6);
     if (r->peak_gflops > 0)
-        r->utilisation = r->gflops_full / r->peak_gflops;
+        r->utilisation = (recurrent_only ? r->gflops_deepbench : r->gflops_full) / r->peak_gflops;
 }
 
 /* Timed repetitions of a measured backend. Returns 0, 1 on soft timeout, -1 on a failed run. */
@@ -245,7 +246,7 @@ int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec,
         if (!(m.latency_ms > 0))
             set_status(rec, "failed", "backend reported no latency");
     }
-    fill_throughput(rec);
+    fill_throughput(rec, m.recurrent_only);
 done:
     if (state)
         b->release(state);

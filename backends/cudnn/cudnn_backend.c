@@ -334,6 +334,7 @@ static int cudnn_report(void *state, const float *x, rb_metrics *m, rb_status *s
     size_t nx = (size_t)s->T * s->B * s->I;
     if (rb_gpu_report_head(s->dev, s->gpu_desc, s->prec, m, st) != 0)
         return -1;
+    m->recurrent_only = s->skip;
     rb_metrics_extra(m, "math", "%s", s->timed.math_name);
     rb_metrics_extra(m, "input_mode", "%s",
                      s->skip ? "skip (CUDNN_SKIP_INPUT, DeepBench): W x + bw precomputed untimed (cuBLAS)"

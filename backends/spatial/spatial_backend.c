@@ -91,6 +91,7 @@ static int sp_report(void *state, const float *x, rb_metrics *m, rb_status *st)
     m->area_source = RB_SRC_SIMULATED;
     m->peak_gflops = sp_arch_peak_gops(a);
     m->peak_source = RB_SRC_MODELED;
+    m->recurrent_only = s->opts.mode == SP_INPUT_SKIP;
     snprintf(m->device, sizeof m->device, "Plasticine-like %s (%d PCU + %d PMU, %g MHz, int%d/acc%d)", a->name,
              a->pcus, a->pmus, a->clock_mhz, a->mul_bits, a->acc_bits);
     /* compact values: the results table keeps all extras of a row in 512 characters */
