@@ -91,44 +91,50 @@ static int read_string_from(hid_t attr, hid_t file_type, char *buf, size_t bufle
     return rc;
 }
 
-int rb_h5_read_string_attr(hid_t obj, const char *name, char *buf, size_t buflen)
+/* Opens obj's attribute `name` when it exists and holds exactly one value of class `cls`; its type goes to
+ * *type. Returns the attribute (close it and *type), or -1 with nothing left open. */
+static hid_t open_single_attr(hid_t obj, const char *name, H5T_class_t cls, hid_t *type)
 {
-    if (buflen > 0)
-        buf[0] = '\0';
     if (H5Aexists(obj, name) <= 0)
         return -1;
     hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
     if (attr < 0)
         return -1;
-    int rc = -1;
-    hid_t type = H5Aget_type(attr);
+    *type = H5Aget_type(attr);
     hid_t space = H5Aget_space(attr);
-    if (type >= 0 && space >= 0 && H5Tget_class(type) == H5T_STRING && H5Sget_simple_extent_npoints(space) == 1)
-        rc = read_string_from(attr, type, buf, buflen);
+    int ok = *type >= 0 && space >= 0 && H5Tget_class(*type) == cls && H5Sget_simple_extent_npoints(space) == 1;
     if (space >= 0)
         H5Sclose(space);
-    if (type >= 0)
-        H5Tclose(type);
+    if (ok)
+        return attr;
+    if (*type >= 0)
+        H5Tclose(*type);
+    H5Aclose(attr);
+    return -1;
+}
+
+int rb_h5_read_string_attr(hid_t obj, const char *name, char *buf, size_t buflen)
+{
+    if (buflen > 0)
+        buf[0] = '\0';
+    hid_t type;
+    hid_t attr = open_single_attr(obj, name, H5T_STRING, &type);
+    if (attr < 0)
+        return -1;
+    int rc = read_string_from(attr, type, buf, buflen);
+    H5Tclose(type);
     H5Aclose(attr);
     return rc;
 }
 
 int rb_h5_read_int_attr(hid_t obj, const char *name, long long *value)
 {
-    if (H5Aexists(obj, name) <= 0)
-        return -1;
-    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t type;
+    hid_t attr = open_single_attr(obj, name, H5T_INTEGER, &type);
     if (attr < 0)
         return -1;
-    int rc = -1;
-    hid_t type = H5Aget_type(attr);
-    hid_t space = H5Aget_space(attr);
-    if (type >= 0 && space >= 0 && H5Tget_class(type) == H5T_INTEGER && H5Sget_simple_extent_npoints(space) == 1)
-        rc = H5Aread(attr, H5T_NATIVE_LLONG, value) < 0 ? -1 : 0;
-    if (space >= 0)
-        H5Sclose(space);
-    if (type >= 0)
-        H5Tclose(type);
+    int rc = H5Aread(attr, H5T_NATIVE_LLONG, value) < 0 ? -1 : 0;
+    H5Tclose(type);
     H5Aclose(attr);
     return rc;
 }
