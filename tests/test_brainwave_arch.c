@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "backend.h"
 #include "bw_arch.h"
 
@@ -270,9 +271,5 @@ int main(void)
     tcase_add_test(tc, config_exports_parameters_with_sources);
     tcase_add_test(tc, too_big_for_the_chip_fails_with_reason);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rb_check_run(s);
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "check_main.h"
 #include "bw_bfp.h"
 #include "bw_exec.h"
 
@@ -195,9 +196,5 @@ int main(void)
     tcase_add_test(tc, matvec_with_padded_blocks);
     tcase_add_test(tc, fp16_rounding);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rb_check_run(s);
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "backend.h"
 
 extern const rb_backend rb_backend_brainwave;
@@ -254,9 +255,5 @@ int main(void)
     tcase_add_test(tc, report_fills_metrics);
     tcase_add_test(tc, zero_weights_give_zero_output);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rb_check_run(s);
 }

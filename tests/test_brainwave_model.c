@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "check_main.h"
 #include "bw_arch.h"
 #include "bw_model.h"
 
@@ -264,9 +265,5 @@ int main(void)
     tcase_add_test(tc, on_chip_weight_capacity);
     tcase_add_test(tc, invalid_problem_rejected);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rb_check_run(s);
 }

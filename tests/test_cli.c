@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "check_main.h"
 #include "store.h"
 
 static char out_text[65536];
@@ -178,9 +179,5 @@ int main(void)
     tcase_add_test(tc, test_campaign_and_resume);
     tcase_add_test(tc, test_foreign_output_left_intact);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rb_check_run(s);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "check_main.h"
 #include "backend.h"
 
 extern const rb_backend rb_backend_cpu_blas;
@@ -80,9 +81,5 @@ int main(void)
     tcase_add_test(tc, test_cells);
     tcase_add_test(tc, test_rejects_unknown_option);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rb_check_run(s);
 }

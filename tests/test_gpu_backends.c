@@ -3,6 +3,7 @@
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "check_main.h"
 #include "gpu_checks.h"
 
 START_TEST(gpu_check)
@@ -21,10 +22,5 @@ int main(void)
     TCase *tc = tcase_create("checks");
     tcase_add_loop_test(tc, gpu_check, 0, gpu_check_count());
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK); /* CUDA contexts do not survive fork */
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rb_check_run_fork(s, CK_NOFORK); /* CUDA contexts do not survive fork */
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "problem.h"
 
 static char err[512];
@@ -282,9 +283,5 @@ int main(void)
     tcase_add_test(tc, example_file);
     tcase_add_test(tc, small_error_buffer);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return rb_check_run(s);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "record.h"
 #include "report.h"
 #include "report_model.h"
@@ -486,10 +487,5 @@ static Suite *report_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(report_suite());
-    srunner_set_fork_status(sr, CK_NOFORK); /* tests share the fixture file; run them in order */
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rb_check_run_fork(report_suite(), CK_NOFORK); /* tests share the fixture file; run them in order */
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "check_main.h"
 #include "capability.h"
 #include "executor.h"
 #include "mpi_info.h"
@@ -332,11 +333,7 @@ int main(void)
     tcase_add_test(t, mpi_provenance_singleton);
     tcase_add_test(t, blas_threads_policy);
     suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_set_fork_status(r, CK_NOFORK); /* MPI is initialised once in this process */
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
+    int rc = rb_check_run_fork(s, CK_NOFORK); /* MPI is initialised once in this process */
     MPI_Finalize();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "spatial_arch.h"
 
 /* A minimal valid description used as the base of the error cases. */
@@ -164,9 +165,5 @@ int main(void)
     tcase_add_test(tc, parse_errors);
     tcase_add_test(tc, file_round_trip);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return rb_check_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check_main.h"
 #include "backend.h"
 #include "spatial_dse.h"
 #include "spatial_explore.h"
@@ -191,9 +192,5 @@ int main(void)
     tcase_add_test(tc, backend_interface);
     tcase_add_test(tc, explore_csv);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return rb_check_run(s);
 }
