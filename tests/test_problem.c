@@ -4,19 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "problem.h"
-
-static rb_problem make(rb_cell cell, int h, int i, int b, int t)
-{
-    rb_problem p;
-    memset(&p, 0, sizeof p);
-    p.cell = cell;
-    p.hidden = h;
-    p.input = i;
-    p.batch = b;
-    p.timesteps = t;
-    return p;
-}
+#include "problem_make.h"
 
 START_TEST(cells)
 {
@@ -46,10 +36,10 @@ END_TEST
 
 START_TEST(default_name)
 {
-    rb_problem p = make(RB_CELL_LSTM, 512, 256, 4, 25);
+    rb_problem p = make_problem(RB_CELL_LSTM, 512, 256, 4, 25);
     rb_problem_default_name(&p);
     ck_assert_str_eq(p.name, "lstm-h512-i256-b4-t25");
-    rb_problem q = make(RB_CELL_VANILLA, 65536, 65536, 4096, 1000000);
+    rb_problem q = make_problem(RB_CELL_VANILLA, 65536, 65536, 4096, 1000000);
     rb_problem_default_name(&q);
     ck_assert_str_eq(q.name, "vanilla-h65536-i65536-b4096-t1000000");
 }
@@ -68,32 +58,32 @@ START_TEST(flop_counts)
         {RB_CELL_GRU, 2560, 375, 14745.6, 29491.2}, {RB_CELL_GRU, 2816, 750, 35684.4, 71368.7},
     };
     for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
-        rb_problem p = make(rows[k].cell, rows[k].h, rows[k].h, 1, rows[k].t);
+        rb_problem p = make_problem(rows[k].cell, rows[k].h, rows[k].h, 1, rows[k].t);
         ck_assert_double_eq_tol(rb_flops_deepbench(&p) / 1e6, rows[k].deepbench_mflop, 0.05);
         ck_assert_double_eq_tol(rb_flops_full(&p) / 1e6, rows[k].full_mflop, 0.05);
     }
     /* Exact values; batch multiplies; input size only enters the full count. */
-    rb_problem p = make(RB_CELL_LSTM, 10, 3, 2, 5);
+    rb_problem p = make_problem(RB_CELL_LSTM, 10, 3, 2, 5);
     ck_assert_double_eq(rb_flops_deepbench(&p), 2.0 * 4 * 10 * 10 * 2 * 5);
     ck_assert_double_eq(rb_flops_full(&p), 2.0 * 4 * 10 * 13 * 2 * 5);
     /* TitanXp check from PAPER.md: GRU 2816 B=1 T=1500 = 71.4 GFLOP recurrent-only. */
-    rb_problem g = make(RB_CELL_GRU, 2816, 2816, 1, 1500);
+    rb_problem g = make_problem(RB_CELL_GRU, 2816, 2816, 1, 1500);
     ck_assert_double_eq_tol(rb_flops_deepbench(&g) / 1e9, 71.4, 0.05);
     /* Large values must not overflow int arithmetic. */
-    rb_problem big = make(RB_CELL_LSTM, 65536, 65536, 4096, 1000000);
+    rb_problem big = make_problem(RB_CELL_LSTM, 65536, 65536, 4096, 1000000);
     ck_assert_double_eq(rb_flops_deepbench(&big), 2.0 * 4 * 65536.0 * 65536.0 * 4096.0 * 1e6);
 }
 END_TEST
 
 START_TEST(weight_elems_and_output_len)
 {
-    rb_problem p = make(RB_CELL_GRU, 2816, 2816, 1, 750);
+    rb_problem p = make_problem(RB_CELL_GRU, 2816, 2816, 1, 750);
     /* 8-bit bytes of W+U: 47.58 MB (PAPER.md §1.3). */
     ck_assert_double_eq_tol(rb_weight_elems(&p) / 1e6, 47.58, 0.005);
-    rb_problem q = make(RB_CELL_LSTM, 7, 5, 3, 2);
+    rb_problem q = make_problem(RB_CELL_LSTM, 7, 5, 3, 2);
     ck_assert_double_eq(rb_weight_elems(&q), 4.0 * 7 * (5 + 7));
     ck_assert_uint_eq(rb_output_len(&q), 2u * 3u * 7u);
-    rb_problem big = make(RB_CELL_VANILLA, 65536, 1, 4096, 1000000);
+    rb_problem big = make_problem(RB_CELL_VANILLA, 65536, 1, 4096, 1000000);
     ck_assert_uint_eq(rb_output_len(&big), (size_t)65536 * 4096 * 1000000);
 }
 END_TEST
@@ -254,9 +244,5 @@ int main(void)
     tcase_add_test(tc, compare_basic);
     tcase_add_test(tc, compare_edges);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return rb_check_run(s);
 }

@@ -6,19 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "problem.h"
-
-static rb_problem make(rb_cell cell, int h, int i, int b, int t)
-{
-    rb_problem p;
-    memset(&p, 0, sizeof p);
-    p.cell = cell;
-    p.hidden = h;
-    p.input = i;
-    p.batch = b;
-    p.timesteps = t;
-    return p;
-}
+#include "problem_make.h"
 
 static double sig(double v)
 {
@@ -38,7 +28,7 @@ START_TEST(vanilla_h1)
 {
     float W[1] = {0.5f}, U[1] = {-0.75f}, bw[1] = {0.125f}, bu[1] = {-0.25f};
     rb_weights w = scalar_weights(1, W, U, bw, bu);
-    rb_problem p = make(RB_CELL_VANILLA, 1, 1, 1, 3);
+    rb_problem p = make_problem(RB_CELL_VANILLA, 1, 1, 1, 3);
     float y[3];
     ck_assert_int_eq(rb_reference_forward(&p, &w, xs, y), 0);
     double h1 = tanh(0.5 * 1.0 + 0.125 - 0.25);
@@ -60,7 +50,7 @@ START_TEST(lstm_h1)
     float W[4] = {0.5f, -0.25f, 0.75f, 1.0f}, U[4] = {0.25f, 0.5f, -0.5f, 0.125f};
     float bw[4] = {0.0f, 0.5f, -0.125f, 0.25f}, bu[4] = {0.125f, 0.25f, 0.0f, -0.5f};
     rb_weights w = scalar_weights(4, W, U, bw, bu);
-    rb_problem p = make(RB_CELL_LSTM, 1, 1, 1, 3);
+    rb_problem p = make_problem(RB_CELL_LSTM, 1, 1, 1, 3);
     float y[3];
     ck_assert_int_eq(rb_reference_forward(&p, &w, xs, y), 0);
     double h = 0, c = 0;
@@ -86,7 +76,7 @@ START_TEST(gru_h1)
     float W[3] = {0.5f, -0.25f, 0.75f}, U[3] = {0.25f, 0.5f, -1.5f};
     float bw[3] = {0.0f, 0.5f, -0.125f}, bu[3] = {0.125f, 0.25f, 0.75f};
     rb_weights w = scalar_weights(3, W, U, bw, bu);
-    rb_problem p = make(RB_CELL_GRU, 1, 1, 1, 3);
+    rb_problem p = make_problem(RB_CELL_GRU, 1, 1, 1, 3);
     float y[3];
     ck_assert_int_eq(rb_reference_forward(&p, &w, xs, y), 0);
     double h = 0, h_other = 0;
@@ -176,7 +166,7 @@ static void check_against_naive(const rb_problem *p, const rb_weights *w, const 
 START_TEST(hand_weights_h2)
 {
     for (int cell = RB_CELL_LSTM; cell <= RB_CELL_VANILLA; cell++) {
-        rb_problem p = make((rb_cell)cell, 2, 3, 2, 4);
+        rb_problem p = make_problem((rb_cell)cell, 2, 3, 2, 4);
         int G = rb_cell_gates(p.cell);
         float W[4 * 2 * 3], U[4 * 2 * 2], bw[8], bu[8];
         for (int k = 0; k < G * 2 * 3; k++)
@@ -200,7 +190,7 @@ END_TEST
 START_TEST(generated_odd_sizes)
 {
     for (int cell = RB_CELL_LSTM; cell <= RB_CELL_VANILLA; cell++) {
-        rb_problem p = make((rb_cell)cell, 37, 19, 3, 23);
+        rb_problem p = make_problem((rb_cell)cell, 37, 19, 3, 23);
         rb_weights w;
         ck_assert_int_eq(rb_weights_init(&w, &p, 5), 0);
         float *x = rb_inputs_make(&p, 5);
@@ -209,7 +199,7 @@ START_TEST(generated_odd_sizes)
         free(x);
         rb_weights_free(&w);
     }
-    rb_problem big_batch = make(RB_CELL_GRU, 9, 17, 40, 3); /* batch above the chunk size */
+    rb_problem big_batch = make_problem(RB_CELL_GRU, 9, 17, 40, 3); /* batch above the chunk size */
     rb_weights w;
     ck_assert_int_eq(rb_weights_init(&w, &big_batch, 1), 0);
     float *x = rb_inputs_make(&big_batch, 1);
@@ -221,15 +211,15 @@ END_TEST
 
 START_TEST(mismatch_rejected)
 {
-    rb_problem p = make(RB_CELL_LSTM, 4, 4, 1, 2);
+    rb_problem p = make_problem(RB_CELL_LSTM, 4, 4, 1, 2);
     rb_weights w;
     ck_assert_int_eq(rb_weights_init(&w, &p, 1), 0);
     float x[8] = {0}, y[8];
-    rb_problem q = make(RB_CELL_GRU, 4, 4, 1, 2);
+    rb_problem q = make_problem(RB_CELL_GRU, 4, 4, 1, 2);
     ck_assert_int_eq(rb_reference_forward(&q, &w, x, y), -1);
-    q = make(RB_CELL_LSTM, 4, 3, 1, 2);
+    q = make_problem(RB_CELL_LSTM, 4, 3, 1, 2);
     ck_assert_int_eq(rb_reference_forward(&q, &w, x, y), -1);
-    q = make(RB_CELL_LSTM, 4, 4, 1, 0);
+    q = make_problem(RB_CELL_LSTM, 4, 4, 1, 0);
     ck_assert_int_eq(rb_reference_forward(&q, &w, x, y), -1);
     rb_weights_free(&w);
     rb_weights_free(&w); /* freeing twice is harmless: the struct is zeroed */
@@ -244,7 +234,7 @@ static size_t weight_bytes(const rb_weights *w, int which)
 
 START_TEST(weights_deterministic)
 {
-    rb_problem p = make(RB_CELL_LSTM, 24, 10, 2, 3);
+    rb_problem p = make_problem(RB_CELL_LSTM, 24, 10, 2, 3);
     rb_weights a, b, c;
     ck_assert_int_eq(rb_weights_init(&a, &p, 42), 0);
     ck_assert_int_eq(rb_weights_init(&b, &p, 42), 0);
@@ -271,7 +261,7 @@ START_TEST(weights_deterministic)
     ck_assert(lo < -0.8 * k && hi > 0.8 * k);
     ck_assert(fabs(sum / (double)n) < 0.1 * k);
     /* Different shape, same seed: different weights. */
-    rb_problem q = make(RB_CELL_LSTM, 24, 11, 2, 3);
+    rb_problem q = make_problem(RB_CELL_LSTM, 24, 11, 2, 3);
     rb_weights d;
     ck_assert_int_eq(rb_weights_init(&d, &q, 42), 0);
     ck_assert(memcmp(a.W, d.W, 10 * sizeof(float)) != 0);
@@ -285,7 +275,7 @@ END_TEST
 
 START_TEST(inputs_deterministic)
 {
-    rb_problem p = make(RB_CELL_GRU, 16, 16, 3, 5);
+    rb_problem p = make_problem(RB_CELL_GRU, 16, 16, 3, 5);
     size_t n = 5 * 3 * 16;
     float *a = rb_inputs_make(&p, 7), *b = rb_inputs_make(&p, 7), *c = rb_inputs_make(&p, 8);
     ck_assert(a && b && c);
@@ -310,7 +300,7 @@ START_TEST(inputs_deterministic)
     free(a);
     free(b);
     free(c);
-    rb_problem bad = make(RB_CELL_GRU, 16, 16, 0, 5);
+    rb_problem bad = make_problem(RB_CELL_GRU, 16, 16, 0, 5);
     ck_assert_ptr_null(rb_inputs_make(&bad, 1));
 }
 END_TEST
@@ -328,9 +318,5 @@ int main(void)
     tcase_add_test(tc, weights_deterministic);
     tcase_add_test(tc, inputs_deterministic);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return rb_check_run(s);
 }
