@@ -16,17 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "spatial_int8.h"
+#include "spatial_load_arch.h"
 
 #define MAX_ABS_BOUND 0.06
 #define MEAN_ABS_BOUND 0.01
-
-static void load(sp_arch *a)
-{
-    char path[512], err[256] = "";
-    sp_arch_resolve("serving", path, sizeof path);
-    ck_assert_msg(sp_arch_load(path, a, err, sizeof err) == 0, "%s", err);
-}
 
 static double mean_abs(const float *y, const float *r, size_t n)
 {
@@ -39,7 +34,7 @@ static double mean_abs(const float *y, const float *r, size_t n)
 static void run_case(rb_cell cell, int H, int I, int B, int T, sp_input_mode mode)
 {
     sp_arch a;
-    load(&a);
+    load_arch("serving", &a);
     rb_problem p = { cell, H, I, B, T, "" };
     rb_problem_default_name(&p);
     rb_weights w;
@@ -107,7 +102,7 @@ END_TEST
 START_TEST(lut_accuracy)
 {
     sp_arch a;
-    load(&a);
+    load_arch("serving", &a);
     sp_lut l;
     ck_assert_int_eq(sp_lut_init(&l, &a), 0);
     double bin = (a.lut_max - a.lut_min) / a.lut_entries;
@@ -145,9 +140,5 @@ int main(void)
     tcase_add_test(tc, vanilla_full);
     tcase_add_test(tc, larger_lstm);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return rb_check_run(s);
 }

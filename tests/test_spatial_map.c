@@ -6,31 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "spatial_dse.h"
+#include "spatial_load_arch.h"
 #include "spatial_sim.h"
-
-/* A tiny chip so that small problems already hit the PCU, PMU and capacity limits. */
-static const char *TINY =
-    "name = tiny\n grid_rows = 5\n grid_cols = 4\n pcus = 10\n pmus = 10\n lanes = 4\n stages = 4\n"
-    "word_bits = 16\n mul_bits = 8\n acc_bits = 32\n macs_per_lane = 2\n pmu_bytes = 2048\n"
-    "pmu_read_cycles = 2\n clock_mhz = 500\n combine_fanin = 2\n fifo_depth = 8\n hop_cycles = 1\n"
-    "dram_gbps = 2\n dram_pj_per_byte = 100\n dags = 1\n pcu_area_mm2 = 1\n pmu_area_mm2 = 1\n"
-    "pcu_power_mw = 100\n pmu_power_mw = 100\n dag_power_mw = 10\n idle_power_frac = 0\n"
-    "vector_flit_pj = 1\n scalar_flit_pj = 0.1\n chip_area_mm2 = 25\n chip_power_w = 2\n"
-    "lut_entries = 64\n lut_min = -8\n lut_max = 8\n";
-
-static void load_tiny(sp_arch *a)
-{
-    char err[256] = "";
-    ck_assert_msg(sp_arch_parse_string(TINY, "tiny", a, err, sizeof err) == 0, "%s", err);
-}
-
-static void load_shipped(const char *which, sp_arch *a)
-{
-    char path[512], err[256] = "";
-    sp_arch_resolve(which, path, sizeof path);
-    ck_assert_msg(sp_arch_load(path, a, err, sizeof err) == 0, "%s", err);
-}
 
 static sp_shape shape(rb_cell cell, int H, int I, int B, int T, sp_input_mode mode)
 {
@@ -78,8 +57,8 @@ static void check_legal(const sp_arch *a, const sp_shape *s, const sp_mapping *m
 START_TEST(legality_over_factor_space)
 {
     sp_arch tiny, serving;
-    load_tiny(&tiny);
-    load_shipped("serving", &serving);
+    load_arch(NULL, &tiny);
+    load_arch("serving", &serving);
     const sp_arch *archs[2] = { &tiny, &serving };
     sp_shape shapes[4] = { shape(RB_CELL_LSTM, 24, 24, 1, 3, SP_INPUT_SKIP),
                            shape(RB_CELL_GRU, 40, 17, 2, 2, SP_INPUT_FULL),
@@ -113,7 +92,7 @@ END_TEST
 START_TEST(illegal_reasons)
 {
     sp_arch a;
-    load_tiny(&a);
+    load_arch(NULL, &a);
     sp_shape s = shape(RB_CELL_LSTM, 24, 24, 1, 3, SP_INPUT_SKIP);
     sp_mapping m;
     sp_map(&a, &s, (sp_factors){ 1, 1, 3, 1 }, &m); /* rv not a power of two */
@@ -175,7 +154,7 @@ static void brute_force_case(const sp_arch *a, sp_shape s)
 START_TEST(dse_matches_brute_force)
 {
     sp_arch a;
-    load_tiny(&a);
+    load_arch(NULL, &a);
     brute_force_case(&a, shape(RB_CELL_VANILLA, 20, 20, 1, 3, SP_INPUT_SKIP));
     brute_force_case(&a, shape(RB_CELL_LSTM, 12, 12, 1, 2, SP_INPUT_SKIP));
     brute_force_case(&a, shape(RB_CELL_GRU, 16, 9, 2, 2, SP_INPUT_FULL));
@@ -187,8 +166,8 @@ END_TEST
 START_TEST(dram_streamed_when_too_large)
 {
     sp_arch base, serving;
-    load_shipped("baseline", &base);
-    load_shipped("serving", &serving);
+    load_arch("baseline", &base);
+    load_arch("serving", &serving);
     /* GRU 2816: U alone is 23.8 MB at 8 bits; the baseline chip has 16 MB, the serving chip 72 MB */
     sp_shape s = shape(RB_CELL_GRU, 2816, 2816, 1, 750, SP_INPUT_SKIP);
     sp_dse_result r;
@@ -215,7 +194,7 @@ END_TEST
 START_TEST(dse_keeps_candidates)
 {
     sp_arch a;
-    load_tiny(&a);
+    load_arch(NULL, &a);
     sp_shape s = shape(RB_CELL_LSTM, 16, 16, 1, 4, SP_INPUT_SKIP);
     sp_dse_result r;
     char err[256] = "";
@@ -247,9 +226,5 @@ int main(void)
     tcase_add_test(tc, dram_streamed_when_too_large);
     tcase_add_test(tc, dse_keeps_candidates);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return rb_check_run(s);
 }

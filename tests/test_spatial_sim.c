@@ -7,28 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "check_main.h"
 #include "spatial_dse.h"
+#include "spatial_load_arch.h"
 #include "spatial_sim.h"
-
-static const char *TINY =
-    "name = tiny\n grid_rows = 5\n grid_cols = 4\n pcus = 10\n pmus = 10\n lanes = 4\n stages = 4\n"
-    "word_bits = 16\n mul_bits = 8\n acc_bits = 32\n macs_per_lane = 2\n pmu_bytes = 2048\n"
-    "pmu_read_cycles = 2\n clock_mhz = 500\n combine_fanin = 2\n fifo_depth = 8\n hop_cycles = 1\n"
-    "dram_gbps = 2\n dram_pj_per_byte = 100\n dags = 1\n pcu_area_mm2 = 1\n pmu_area_mm2 = 1\n"
-    "pcu_power_mw = 100\n pmu_power_mw = 100\n dag_power_mw = 10\n idle_power_frac = 0\n"
-    "vector_flit_pj = 1\n scalar_flit_pj = 0.1\n chip_area_mm2 = 25\n chip_power_w = 2\n"
-    "lut_entries = 64\n lut_min = -8\n lut_max = 8\n";
-
-static void load(const char *which, sp_arch *a)
-{
-    char path[512], err[256] = "";
-    if (!which) {
-        ck_assert_msg(sp_arch_parse_string(TINY, "tiny", a, err, sizeof err) == 0, "%s", err);
-        return;
-    }
-    sp_arch_resolve(which, path, sizeof path);
-    ck_assert_msg(sp_arch_load(path, a, err, sizeof err) == 0, "%s", err);
-}
 
 static unsigned long long rng = 88172645463325252ULL;
 static int rnd(int lo, int hi) /* inclusive */
@@ -46,7 +28,7 @@ START_TEST(sim_matches_closed_form)
     double worst = 0;
     for (int ai = 0; ai < 3; ai++) {
         sp_arch a;
-        load(archs[ai], &a);
+        load_arch(archs[ai], &a);
         int maxH = ai == 0 ? 48 : 1200;
         for (int n = 0; n < 900; n++) {
             /* every third point on the tiny chip is a problem too large for it (weights streamed) */
@@ -91,7 +73,7 @@ END_TEST
 START_TEST(loop_carried_chain)
 {
     sp_arch a;
-    load("serving", &a);
+    load_arch("serving", &a);
     rb_problem p = { RB_CELL_LSTM, 256, 256, 1, 10, "" };
     sp_shape s;
     sp_shape_from_problem(&s, &p, SP_INPUT_SKIP);
@@ -126,7 +108,7 @@ END_TEST
 START_TEST(dram_streaming_throttles)
 {
     sp_arch a;
-    load("baseline", &a);
+    load_arch("baseline", &a);
     rb_problem p = { RB_CELL_LSTM, 2048, 2048, 1, 4, "" };
     sp_shape s;
     sp_shape_from_problem(&s, &p, SP_INPUT_SKIP);
@@ -152,9 +134,5 @@ int main(void)
     tcase_add_test(tc, loop_carried_chain);
     tcase_add_test(tc, dram_streaming_throttles);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return rb_check_run(s);
 }
