@@ -12,6 +12,7 @@
 
 #include <hdf5.h>
 
+#include "check_main.h"
 #include "record.h"
 #include "store.h"
 #include "store_schema.h"
@@ -161,6 +162,53 @@ static hid_t open_samples(hid_t file, const char *key)
     return d;
 }
 
+/* rb_store_open that must succeed: the test fails with the store's message otherwise. */
+static rb_store *open_ok(const char *path, int force, char *err, size_t errlen)
+{
+    rb_store *s = rb_store_open(path, force, err, errlen);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+/* Reads every row of path; the test fails unless that succeeds with exactly `expected` rows. Free the rows. */
+static rb_record *read_back(const char *path, size_t expected)
+{
+    char err[512] = "";
+    rb_record *back = NULL;
+    size_t n = (size_t)-1; /* the read must set it */
+    ck_assert_msg(rb_store_read(path, &back, &n, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(n, expected);
+    return back;
+}
+
+/* has_key must find key, with the given status. */
+static void assert_key_status(rb_store *s, const char *key, const char *expected)
+{
+    char status[16];
+    ck_assert_int_eq(rb_store_has_key(s, key, status, sizeof status), 1);
+    ck_assert_str_eq(status, expected);
+}
+
+/* A new store at path holding make_row(r, 0, "ok", extras), with x[0..nx) as its samples (none when x is NULL). */
+static void write_one_row(const char *path, rb_record *r, const char *extras, const double *x, size_t nx)
+{
+    char err[512] = "";
+    rb_store *s = open_ok(path, 0, err, sizeof err);
+    make_row(r, 0, "ok", extras);
+    const double *samples[] = {x};
+    const size_t ns[] = {nx};
+    ck_assert_int_eq(rb_store_append(s, r, 1, x ? samples : NULL, x ? ns : NULL, err, sizeof err), 0);
+    ck_assert_int_eq(rb_store_close(s), 0);
+}
+
+/* The file opened read-only with the plain HDF5 API; the test fails if it does not open. */
+static hid_t h5_open_readonly(const char *path)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ck_assert_int_ge(file, 0);
+    return file;
+}
+
 START_TEST(record_init_defaults)
 {
     rb_record r;
@@ -201,8 +249,7 @@ START_TEST(round_trip)
 {
     const char *path = tmpfile_named("roundtrip.h5");
     char err[512] = "";
-    rb_store *s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_msg(s != NULL, "%s", err);
+    rb_store *s = open_ok(path, 0, err, sizeof err);
     ck_assert_int_eq(rb_store_has_key(s, "000000000abc0000", NULL, 0), 0);
     const char *keys[] = {"command_line"}, *vals[] = {"rnnbench run --test"};
     ck_assert_int_eq(rb_store_begin_run(s, keys, vals, 1), 0);
@@ -218,33 +265,25 @@ START_TEST(round_trip)
     ck_assert_msg(rb_store_append(s, rows, 4, samples, nsamples, err, sizeof err) == 0, "%s", err);
     for (int i = 0; i < 4; i++)
         ck_assert_int_eq(rows[i].run_id, 0);
-    char status[16];
-    ck_assert_int_eq(rb_store_has_key(s, rows[3].key, status, sizeof status), 1);
-    ck_assert_str_eq(status, "failed");
+    assert_key_status(s, rows[3].key, "failed");
     ck_assert_int_eq(rb_store_close(s), 0);
 
-    rb_record *back = NULL;
-    size_t n = 0;
-    ck_assert_msg(rb_store_read(path, &back, &n, err, sizeof err) == 0, "%s", err);
-    ck_assert_uint_eq(n, 4);
-    for (size_t i = 0; i < n; i++)
+    rb_record *back = read_back(path, 4);
+    for (size_t i = 0; i < 4; i++)
         assert_rows_equal(&back[i], &rows[i]);
     ck_assert(isnan(back[1].energy_j));
     ck_assert(back[0].seed == 0xfedcba9876543210ULL);
     free(back);
 
-    s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_msg(s != NULL, "%s", err);
-    ck_assert_int_eq(rb_store_has_key(s, rows[0].key, status, sizeof status), 1);
-    ck_assert_str_eq(status, "ok");
-    ck_assert_int_eq(rb_store_has_key(s, rows[1].key, status, sizeof status), 1);
-    ck_assert_str_eq(status, "unavailable");
+    s = open_ok(path, 0, err, sizeof err);
+    assert_key_status(s, rows[0].key, "ok");
+    assert_key_status(s, rows[1].key, "unavailable");
+    char status[16];
     ck_assert_int_eq(rb_store_has_key(s, "00000000deadbeef", status, sizeof status), 0);
     ck_assert_str_eq(status, "");
     ck_assert_int_eq(rb_store_close(s), 0);
 
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    ck_assert_int_ge(file, 0);
+    hid_t file = h5_open_readonly(path);
     double got[8];
     ck_assert_int_eq(read_samples(file, rows[0].key, got, 8), 5);
     for (int i = 0; i < 5; i++)
@@ -273,14 +312,13 @@ START_TEST(extras_parsing)
 {
     const char *path = tmpfile_named("extras.h5");
     char err[512] = "";
-    rb_store *s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_ptr_nonnull(s);
+    rb_store *s = open_ok(path, 0, err, sizeof err);
     rb_record rows[2];
     make_row(&rows[0], 0, "ok", "a=1; b = two words ;;flag;c=x=y;a=3");
     make_row(&rows[1], 1, "ok", " ;=orphan; "); /* no usable key: no dataset */
     ck_assert_msg(rb_store_append(s, rows, 2, NULL, NULL, err, sizeof err) == 0, "%s", err);
     ck_assert_int_eq(rb_store_close(s), 0);
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t file = h5_open_readonly(path);
     hid_t d = open_samples(file, rows[0].key);
     assert_attr(d, "a", "3");
     assert_attr(d, "b", "two words");
@@ -299,8 +337,7 @@ START_TEST(second_open_appends)
 {
     const char *path = tmpfile_named("append.h5");
     char err[512] = "";
-    rb_store *s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_msg(s != NULL, "%s", err);
+    rb_store *s = open_ok(path, 0, err, sizeof err);
     ck_assert_int_eq(rb_store_begin_run(s, NULL, NULL, 0), 0);
     rb_record first[2];
     make_row(&first[0], 0, "ok", "");
@@ -311,8 +348,7 @@ START_TEST(second_open_appends)
     ck_assert_msg(rb_store_append(s, first, 2, samples, ns, err, sizeof err) == 0, "%s", err);
     ck_assert_int_eq(rb_store_close(s), 0);
 
-    s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_msg(s != NULL, "%s", err);
+    s = open_ok(path, 0, err, sizeof err);
     ck_assert_int_eq(rb_store_begin_run(s, NULL, NULL, 0), 1);
     rb_record second[2];
     make_row(&second[0], 1, "ok", "retry=1"); /* the failed job again */
@@ -324,10 +360,7 @@ START_TEST(second_open_appends)
     ck_assert_int_eq(rb_store_append(s, NULL, 0, NULL, NULL, err, sizeof err), 0);
     ck_assert_int_eq(rb_store_close(s), 0);
 
-    rb_record *back = NULL;
-    size_t n = 0;
-    ck_assert_msg(rb_store_read(path, &back, &n, err, sizeof err) == 0, "%s", err);
-    ck_assert_uint_eq(n, 4);
+    rb_record *back = read_back(path, 4);
     assert_rows_equal(&back[0], &first[0]);
     assert_rows_equal(&back[1], &first[1]);
     assert_rows_equal(&back[2], &second[0]);
@@ -336,14 +369,11 @@ START_TEST(second_open_appends)
     ck_assert_int_eq(back[3].run_id, 1);
     free(back);
 
-    s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_msg(s != NULL, "%s", err);
-    char status[16];
-    ck_assert_int_eq(rb_store_has_key(s, first[1].key, status, sizeof status), 1);
-    ck_assert_str_eq(status, "ok"); /* the latest row of a key wins */
+    s = open_ok(path, 0, err, sizeof err);
+    assert_key_status(s, first[1].key, "ok"); /* the latest row of a key wins */
     ck_assert_int_eq(rb_store_close(s), 0);
 
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t file = h5_open_readonly(path);
     double got[8];
     ck_assert_int_eq(read_samples(file, first[1].key, got, 8), 3); /* replaced */
     ck_assert_double_eq(got[0], 4.0);
@@ -358,33 +388,22 @@ END_TEST
 START_TEST(force_replaces)
 {
     const char *path = tmpfile_named("force.h5");
-    char err[512] = "";
-    rb_store *s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_ptr_nonnull(s);
     rb_record r;
-    make_row(&r, 0, "ok", "");
-    ck_assert_int_eq(rb_store_append(s, &r, 1, NULL, NULL, err, sizeof err), 0);
-    ck_assert_int_eq(rb_store_close(s), 0);
+    write_one_row(path, &r, "", NULL, 0);
 
-    s = rb_store_open(path, 1, err, sizeof err);
-    ck_assert_msg(s != NULL, "%s", err);
+    char err[512] = "";
+    rb_store *s = open_ok(path, 1, err, sizeof err);
     ck_assert_int_eq(rb_store_has_key(s, r.key, NULL, 0), 0);
     ck_assert_int_eq(rb_store_close(s), 0);
-    rb_record *back = NULL;
-    size_t n = 99;
-    ck_assert_int_eq(rb_store_read(path, &back, &n, err, sizeof err), 0);
-    ck_assert_uint_eq(n, 0);
-    free(back);
+    free(read_back(path, 0));
 
     /* force also replaces a file that is not ours */
     FILE *f = fopen(path, "w");
     fputs("not hdf5\n", f);
     fclose(f);
-    s = rb_store_open(path, 1, err, sizeof err);
-    ck_assert_msg(s != NULL, "%s", err);
+    s = open_ok(path, 1, err, sizeof err);
     ck_assert_int_eq(rb_store_close(s), 0);
-    ck_assert_int_eq(rb_store_read(path, &back, &n, err, sizeof err), 0);
-    free(back);
+    free(read_back(path, 0));
     unlink(path);
 }
 END_TEST
@@ -454,9 +473,7 @@ START_TEST(wrong_schema_version_rejected)
 {
     const char *path = tmpfile_named("version.h5");
     char err[512] = "";
-    rb_store *s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_ptr_nonnull(s);
-    ck_assert_int_eq(rb_store_close(s), 0);
+    ck_assert_int_eq(rb_store_close(open_ok(path, 0, err, sizeof err)), 0);
     hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     hid_t attr = H5Aopen(file, "schema_version", H5P_DEFAULT);
     const int two = 2;
@@ -521,16 +538,9 @@ END_TEST
 START_TEST(truncated_file_rejected)
 {
     const char *path = tmpfile_named("truncated.h5");
-    char err[512] = "";
-    rb_store *s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_ptr_nonnull(s);
     rb_record r;
-    make_row(&r, 0, "ok", "a=b");
     const double x[] = {1.0};
-    const double *samples[] = {x};
-    const size_t ns[] = {1};
-    ck_assert_int_eq(rb_store_append(s, &r, 1, samples, ns, err, sizeof err), 0);
-    ck_assert_int_eq(rb_store_close(s), 0);
+    write_one_row(path, &r, "a=b", x, 1);
     ck_assert_int_eq(truncate(path, 1024), 0);
     assert_rejected(path, "HDF5: ");
     unlink(path);
@@ -573,8 +583,7 @@ START_TEST(runs_and_backends_attributes)
 {
     const char *path = tmpfile_named("attrs.h5");
     char err[512] = "";
-    rb_store *s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_ptr_nonnull(s);
+    rb_store *s = open_ok(path, 0, err, sizeof err);
     ck_assert_int_eq(rb_store_run_attrs(s, NULL, NULL, 0), -1); /* no run begun */
     const char *k[] = {"start_time", "command_line", "mpi_size"};
     const char *v[] = {"2026-11-25T21:00:00Z", "rnnbench run --suite paper", "4"};
@@ -589,8 +598,7 @@ START_TEST(runs_and_backends_attributes)
     ck_assert_int_eq(rb_store_backend_config(s, "bad/name", bk, bv, 1), -1);
     ck_assert_int_eq(rb_store_close(s), 0);
 
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    ck_assert_int_ge(file, 0);
+    hid_t file = h5_open_readonly(path);
     assert_attr(file, "schema", "rnnbench-results");
     int version = 0;
     hid_t a = H5Aopen(file, "schema_version", H5P_DEFAULT);
@@ -626,8 +634,7 @@ START_TEST(many_keys)
 {
     const char *path = tmpfile_named("many.h5");
     char err[512] = "";
-    rb_store *s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_ptr_nonnull(s);
+    rb_store *s = open_ok(path, 0, err, sizeof err);
     enum { BATCH = 250, BATCHES = 8 };
     rb_record *rows = malloc(BATCH * sizeof *rows);
     for (int b = 0; b < BATCHES; b++) {
@@ -636,13 +643,11 @@ START_TEST(many_keys)
         ck_assert_msg(rb_store_append(s, rows, BATCH, NULL, NULL, err, sizeof err) == 0, "%s", err);
     }
     ck_assert_int_eq(rb_store_close(s), 0);
-    s = rb_store_open(path, 0, err, sizeof err);
-    ck_assert_ptr_nonnull(s);
-    char key[RB_KEY_LEN], status[16];
+    s = open_ok(path, 0, err, sizeof err);
+    char key[RB_KEY_LEN];
     for (int i = 0; i < BATCH * BATCHES; i++) {
         snprintf(key, sizeof key, "%016llx", 0xabc0000ULL + (unsigned long long)i);
-        ck_assert_int_eq(rb_store_has_key(s, key, status, sizeof status), 1);
-        ck_assert_str_eq(status, (i % BATCH) % 3 ? "ok" : "failed");
+        assert_key_status(s, key, (i % BATCH) % 3 ? "ok" : "failed");
     }
     snprintf(key, sizeof key, "%016llx", 0xabc0000ULL + BATCH * BATCHES);
     ck_assert_int_eq(rb_store_has_key(s, key, NULL, 0), 0);
@@ -651,11 +656,7 @@ START_TEST(many_keys)
     bad.key[0] = '\0';
     ck_assert_int_eq(rb_store_append(s, &bad, 1, NULL, NULL, err, sizeof err), -1);
     ck_assert_int_eq(rb_store_close(s), 0);
-    rb_record *back = NULL;
-    size_t n = 0;
-    ck_assert_int_eq(rb_store_read(path, &back, &n, err, sizeof err), 0);
-    ck_assert_uint_eq(n, BATCH * BATCHES);
-    free(back);
+    free(read_back(path, BATCH * BATCHES));
     free(rows);
     unlink(path);
 }
@@ -682,9 +683,5 @@ int main(void)
     tcase_add_test(tc, runs_and_backends_attributes);
     tcase_add_test(tc, many_keys);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return rb_check_run(s);
 }
