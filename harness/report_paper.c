@@ -1,5 +1,6 @@
 /* harness/report_paper.c — the paper reference data (results/paper_reference.csv: headline ratios, Brainwave
- * anchors, DeepBench's published GPU latencies) and its pairing with our figures for `report --paper`. */
+ * anchors, DeepBench's published GPU latencies) and its pairing with our figures for `report --paper`, including
+ * the STAND-IN geomeans over DeepBench's published Titan Xp latency (context when no GPU backend ran). */
 #include "report_model.h"
 
 #include <errno.h>
@@ -265,6 +266,97 @@ static void headline(cmp_list *l, const rb_report *r, const rb_paper_ref *ref)
     set_ours(c, v, src);
 }
 
+/* ---- STAND-IN: DeepBench's published Pascal-GPU latency in place of the paper's V100 ---- */
+
+/* Titan Xp: a DeepBench-published Pascal GPU with batch-1 rows for most suite shapes, and the GPU Brainwave's
+ * DeepBench table compares with (PAPER.md s7 item 2). */
+#define STANDIN_GPU "TitanXp"
+
+/* The published latency of the stand-in GPU for a workload's shape at batch 1, or NaN. */
+static double standin_gpu_ms(const rb_paper_ref *refs, size_t nrefs, const rb_rep_workload *wl)
+{
+    if (wl->batch != 1) return NAN;
+    for (size_t i = 0; i < nrefs; i++) {
+        const rb_paper_ref *g = &refs[i];
+        if (strcmp(g->kind, "deepbench_gpu") == 0 && strcmp(g->platform, STANDIN_GPU) == 0 &&
+            strcmp(g->metric, "latency_ms") == 0 && g->value > 0 &&
+            shape_matches(wl, g->cell, g->hidden, g->batch, g->timesteps))
+            return g->value;
+    }
+    return NAN;
+}
+
+/* Geomean of published stand-in GPU latency / our latency over the batch-1 tasks where the column is ok and
+ * the GPU has a published figure. *n gets the count; source gets the rows' latency_source ("mixed" if they
+ * differ). NaN when n is 0. */
+static double standin_geomean(const rb_report *r, size_t col, const rb_paper_ref *refs, size_t nrefs,
+                              size_t *n, char *source, size_t sourcelen)
+{
+    double logsum = 0.0;
+    *n = 0;
+    source[0] = '\0';
+    for (size_t w = 0; w < r->nwl; w++) {
+        const rb_record *rec = r->wl[w].cells[col].rec;
+        if (!rb_rep_ok(rec) || !(rec->lat_median_ms > 0) || !isfinite(rec->lat_median_ms)) continue;
+        double gpu = standin_gpu_ms(refs, nrefs, &r->wl[w]);
+        if (!isfinite(gpu)) continue;
+        logsum += log(gpu / rec->lat_median_ms);
+        if (*n == 0)
+            snprintf(source, sourcelen, "%s", rec->latency_source);
+        else if (strcmp(source, rec->latency_source) != 0)
+            snprintf(source, sourcelen, "mixed");
+        (*n)++;
+    }
+    return *n ? exp(logsum / (double)*n) : NAN;
+}
+
+static const rb_paper_ref *find_headline(const rb_paper_ref *refs, size_t nrefs, const char *platform)
+{
+    for (size_t i = 0; i < nrefs; i++)
+        if (strcmp(refs[i].kind, "headline") == 0 && strcmp(refs[i].metric, "speedup_geomean") == 0 &&
+            strcmp(refs[i].platform, platform) == 0)
+            return &refs[i];
+    return NULL;
+}
+
+/* Two rows beside the V100 speedup headline: spatial, and brainwave, over the stand-in GPU. The paper figure
+ * of the first is the 30x V100 headline; of the second, the V100 / Brainwave headlines' quotient (derived). */
+static void standin_rows(cmp_list *l, const rb_report *r, const rb_paper_ref *v100, const rb_paper_ref *refs,
+                         size_t nrefs)
+{
+    int any_gpu = 0;
+    for (size_t i = 0; i < nrefs && !any_gpu; i++)
+        any_gpu = strcmp(refs[i].kind, "deepbench_gpu") == 0 && strcmp(refs[i].platform, STANDIN_GPU) == 0;
+    if (!any_gpu) return;
+    const rb_paper_ref *bwh = find_headline(refs, nrefs, "Brainwave");
+    static const char *const backends[2] = {"spatial", "brainwave"};
+    for (int k = 0; k < 2; k++) {
+        rb_paper_cmp *c = push(l, v100);
+        if (!c) return;
+        int col = rb_rep_find_column(r, backends[k]);
+        snprintf(c->what, sizeof c->what, "STAND-IN speedup_geomean %.48s over " STANDIN_GPU,
+                 col >= 0 ? r->cols[col].label : backends[k]);
+        if (k == 0) {
+            snprintf(c->provenance, sizeof c->provenance, "paper %gx vs V100: %.40s; GPU: DeepBench [V]",
+                     v100->value, v100->provenance);
+        } else {
+            c->theirs = bwh && bwh->value > 0 ? v100->value / bwh->value : NAN;
+            snprintf(c->provenance, sizeof c->provenance,
+                     "[D] paper's %gx (V100) / %gx (Brainwave) headlines; GPU: DeepBench [V]", v100->value,
+                     bwh ? bwh->value : NAN);
+        }
+        snprintf(c->note, sizeof c->note,
+                 "STAND-IN, context not a reproduction: DeepBench's published " STANDIN_GPU
+                 " (Pascal, fp32, cuDNN 6) batch-1 latency stands in for the paper's V100 measurement");
+        if (col < 0) continue;
+        size_t n = 0;
+        char src[sizeof c->ours_source];
+        double v = standin_geomean(r, (size_t)col, refs, nrefs, &n, src, sizeof src);
+        snprintf(c->ours_from, sizeof c->ours_from, "%zu task(s) vs DeepBench " STANDIN_GPU " B1", n);
+        set_ours(c, v, src);
+    }
+}
+
 static int in_deepbench(const rb_paper_ref *refs, size_t nrefs, const rb_rep_workload *wl)
 {
     int any = 0;
@@ -352,9 +444,11 @@ static void deepbench_gpu(cmp_list *l, const rb_report *r, const rb_paper_ref *r
 int rb_paper_compare(const rb_report *r, const rb_paper_ref *refs, size_t nrefs, rb_paper_cmp **out, size_t *n)
 {
     cmp_list l = {0};
-    /* Headline and Brainwave figures first (always listed), then the GPU rows we can match. */
+    /* Headline and Brainwave figures first (always listed; the STAND-IN rows right after the V100 speedup
+     * headline), then the GPU rows we can match. */
     for (size_t i = 0; i < nrefs && !l.oom; i++) {
         if (strcmp(refs[i].kind, "headline") == 0) headline(&l, r, &refs[i]);
+        if (&refs[i] == find_headline(refs, nrefs, "V100")) standin_rows(&l, r, &refs[i], refs, nrefs);
         if (strcmp(refs[i].kind, "brainwave") == 0) brainwave(&l, r, &refs[i], refs, nrefs);
     }
     for (size_t i = 0; i < nrefs && !l.oom; i++)

@@ -20,6 +20,8 @@
 #define TMP RB_TEST_TMPDIR
 #define FIXTURE TMP "/report_fixture.h5"
 #define PAPER_CSV RB_SOURCE_DIR "/results/paper_reference.csv"
+#define RB_STR2(x) #x
+#define RB_STR(x) RB_STR2(x) /* a numeric macro as a string literal, for the Python checks */
 
 /* ---- rows of the fixture: 4 workloads x 3 backends, one failed, one unavailable ---- */
 
@@ -280,6 +282,64 @@ START_TEST(paper_compare_with_gpu_rows)
 }
 END_TEST
 
+/* Every fixture shape (batch 1) has a DeepBench TitanXp row in the reference CSV: LSTM 256/150 1.994 ms,
+ * GRU 512/1 0.053 ms, GRU 1024/1500 59.258 ms, LSTM 512/25 1.258 ms. spatial is ok on tasks 0, 1, 3
+ * (0.5, 0.25, 0.2 ms), brainwave on tasks 0, 2, 3 (1.0, 4.0, 0.25 ms). */
+#define STANDIN_SPATIAL 1.745476014558635   /* cbrt(1.994/0.5 * 0.053/0.25 * 1.258/0.2) */
+#define STANDIN_BRAINWAVE 5.297255593705853 /* cbrt(1.994/1.0 * 59.258/4.0 * 1.258/0.25) */
+
+START_TEST(paper_standin_titanxp_geomean)
+{
+    rb_record rows[24];
+    size_t n = fixture_rows(rows, 0); /* no GPU backend rows, as on a machine without a GPU */
+    rb_report r;
+    char err[512];
+    ck_assert_int_eq(rb_report_build(rows, n, NULL, &r, err, sizeof err), 0);
+    rb_paper_ref *refs;
+    size_t nrefs;
+    ck_assert_msg(rb_paper_load(PAPER_CSV, &refs, &nrefs, err, sizeof err) == 0, "%s", err);
+    rb_paper_cmp *cmp;
+    size_t ncmp;
+    ck_assert_int_eq(rb_paper_compare(&r, refs, nrefs, &cmp, &ncmp), 0);
+    int seen = 0;
+    for (size_t i = 0; i < ncmp; i++) {
+        const rb_paper_cmp *c = &cmp[i];
+        if (strcmp(c->what, "STAND-IN speedup_geomean spatial over TitanXp") == 0) {
+            ck_assert_double_eq_tol(c->ours, STANDIN_SPATIAL, 1e-12);
+            ck_assert_double_eq_tol(c->theirs, 30.0, 1e-12); /* the paper's V100 headline */
+            ck_assert_double_eq_tol(c->rel_diff, (STANDIN_SPATIAL - 30.0) / 30.0, 1e-12);
+            ck_assert_str_eq(c->ours_from, "3 task(s) vs DeepBench TitanXp B1");
+            ck_assert_str_eq(c->ours_source, "simulated");
+            ck_assert_ptr_nonnull(strstr(c->note, "not a reproduction"));
+            ck_assert_ptr_nonnull(strstr(c->note, "V100"));
+            ck_assert_int_eq(i, 1); /* right after the V100 headline row */
+            seen |= 1;
+        } else if (strcmp(c->what, "STAND-IN speedup_geomean brainwave over TitanXp") == 0) {
+            ck_assert_double_eq_tol(c->ours, STANDIN_BRAINWAVE, 1e-12);
+            ck_assert_double_eq_tol(c->theirs, 15.0, 1e-12); /* 30x / 2x, derived */
+            ck_assert_ptr_nonnull(strstr(c->provenance, "[D]"));
+            ck_assert_str_eq(c->ours_from, "3 task(s) vs DeepBench TitanXp B1");
+            seen |= 2;
+        } else if (strncmp(c->what, "speedup_geomean spatial over cudnn", 34) == 0) {
+            ck_assert(isnan(c->ours)); /* the existing headline row is unchanged: no GPU rows */
+            seen |= 4;
+        }
+    }
+    ck_assert_int_eq(seen, 7);
+    free(cmp);
+    /* a batch-2 task is not matched against the batch-1 figure; a task without a TitanXp row is skipped */
+    for (size_t i = 0; i < n; i++) rows[i].batch = 2;
+    rb_report_free(&r);
+    ck_assert_int_eq(rb_report_build(rows, n, NULL, &r, err, sizeof err), 0);
+    ck_assert_int_eq(rb_paper_compare(&r, refs, nrefs, &cmp, &ncmp), 0);
+    ck_assert(isnan(cmp[1].ours) && strstr(cmp[1].what, "STAND-IN") != NULL);
+    ck_assert_str_eq(cmp[1].ours_from, "0 task(s) vs DeepBench TitanXp B1");
+    free(cmp);
+    free(refs);
+    rb_report_free(&r);
+}
+END_TEST
+
 START_TEST(paper_load_rejects_bad_csv)
 {
     const char *path = TMP "/report_bad_ref.csv";
@@ -418,11 +478,35 @@ START_TEST(main_paper_section)
                                   "assert v[0][\"ours\"] is None and v[0][\"paper\"]==30, v\n"
                                   "assert f[\"brainwave power_w\"][\"ours\"]==125\n"
                                   "m=f[\"brainwave max_latency_ms\"]\n"
-                                  "assert m[\"ours\"]==4 and \"bound NOT met\" in m[\"note\"], m\n",
+                                  "assert m[\"ours\"]==4 and \"bound NOT met\" in m[\"note\"], m\n"
+                                  "s=f[\"STAND-IN speedup_geomean spatial over TitanXp\"]\n"
+                                  "assert abs(s[\"ours\"]-" RB_STR(STANDIN_SPATIAL) ")<1e-9 and s[\"paper\"]==30, s\n"
+                                  "assert abs(s[\"rel_diff\"]-(s[\"ours\"]-30)/30)<1e-12, s\n"
+                                  "assert \"not a reproduction\" in s[\"note\"], s\n"
+                                  "b=f[\"STAND-IN speedup_geomean brainwave over TitanXp\"]\n"
+                                  "assert abs(b[\"ours\"]-" RB_STR(STANDIN_BRAINWAVE) ")<1e-9 and b[\"paper\"]==15, b\n",
                                   json),
                      0);
+    const char *csvp = TMP "/report_paper.csv";
+    ck_assert_int_eq(run_report(FIXTURE, "--paper", "--format", "csv", "--output", csvp), 0);
+    ck_assert_int_eq(python_check("import csv,sys\n"
+                                  "d=list(csv.DictReader(open(sys.argv[1])))\n"
+                                  "s=[r for r in d if r[\"section\"]==\"paper\" and "
+                                  "r[\"metric\"].startswith(\"STAND-IN\")]\n"
+                                  "assert len(s)==2, s\n"
+                                  "assert abs(float(s[0][\"value\"])-" RB_STR(STANDIN_SPATIAL) ")<1e-6, s\n"
+                                  "assert float(s[0][\"reference\"])==30 and \"TitanXp\" in s[0][\"backend\"], s\n"
+                                  "assert abs(float(s[1][\"value\"])-" RB_STR(STANDIN_BRAINWAVE) ")<1e-6, s\n",
+                                  csvp),
+                     0);
     ck_assert_int_eq(run_report_to(table, FIXTURE, "--paper"), 0);
-    ck_assert_ptr_nonnull(strstr(slurp(table), "Paper comparison"));
+    const char *t = slurp(table);
+    ck_assert_ptr_nonnull(strstr(t, "Paper comparison"));
+    const char *line = strstr(t, "STAND-IN speedup_geomean spatial over TitanXp");
+    ck_assert_ptr_nonnull(line);
+    ck_assert_ptr_nonnull(strstr(line, "1.745")); /* %.4g of the geomean */
+    ck_assert_ptr_nonnull(strstr(line, "-94.2%")); /* (1.745 - 30) / 30 */
+    ck_assert_ptr_nonnull(strstr(line, "not a reproduction"));
     ck_assert_int_eq(run_report(FIXTURE, "--paper-data", TMP "/no-such.csv"), 2);
 }
 END_TEST
@@ -475,6 +559,7 @@ static Suite *report_suite(void)
     tcase_add_test(model, model_baseline_choice);
     tcase_add_test(model, model_never_ok_backend_is_not_compared);
     tcase_add_test(model, paper_compare_with_gpu_rows);
+    tcase_add_test(model, paper_standin_titanxp_geomean);
     tcase_add_test(model, paper_load_rejects_bad_csv);
     suite_add_tcase(s, model);
     TCase *cli = tcase_create("main");
