@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "capability.h"
+#include "probe_cache.h"
 #include "registry.h"
 
 static int rank_listed(const char *list, size_t len, int rank)
@@ -60,11 +61,10 @@ void rb_caps_probe(rb_caps *c, int rank)
     for (size_t i = 0; i < nb; i++) {
         const rb_backend *b = rb_backend_at(i);
         rb_status st;
-        st.msg[0] = '\0';
         if (rb_caps_disabled(spec, b->name, rank)) {
             c->ok[i] = 0;
             snprintf(c->why[i], RB_CAP_WHY_MAX, "disabled on this rank by RNNBENCH_DISABLE_BACKENDS_ON_RANKS");
-        } else if (b->probe && b->probe(&st) != 0) {
+        } else if (rb_probe_once(i, &st) != 0) {
             c->ok[i] = 0;
             snprintf(c->why[i], RB_CAP_WHY_MAX, "%.*s", RB_CAP_WHY_MAX - 1, st.msg[0] ? st.msg : "probe failed");
         } else {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "probe_cache.h"
 #include "registry.h"
 
 static void list_usage(FILE *out)
@@ -60,8 +61,8 @@ int rb_cmd_list(int argc, char **argv)
     printf("backends:\n");
     for (size_t i = 0; i < rb_backend_count(); i++) {
         const rb_backend *b = rb_backend_at(i);
-        rb_status st = {{0}};
-        int ok = b->probe(&st) == 0;
+        rb_status st;
+        int ok = rb_probe_once(i, &st) == 0;
         printf("  %-10s %-9s %-11s %s\n", b->name, rb_kind_name(b->kind), ok ? "available" : "unavailable",
                b->summary);
         if (!ok)

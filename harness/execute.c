@@ -6,26 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "execute.h"
+#include "probe_cache.h"
 #include "registry.h"
 #include "stats.h"
-
-/* ---- per-process probe cache ---- */
-#define RB_PROBE_CACHE 64
-static int probe_done[RB_PROBE_CACHE];
-static int probe_result[RB_PROBE_CACHE];
-static rb_status probe_status[RB_PROBE_CACHE];
-
-static int probe_cached(int idx, const rb_backend *b, rb_status *why)
-{
-    if (idx < 0 || idx >= RB_PROBE_CACHE)
-        return b->probe(why);
-    if (!probe_done[idx]) {
-        probe_result[idx] = b->probe(&probe_status[idx]);
-        probe_done[idx] = 1;
-    }
-    *why = probe_status[idx];
-    return probe_result[idx];
-}
 
 /* ---- problem data cache: weights, inputs and reference output of the last problem ---- */
 static struct {
@@ -182,7 +165,7 @@ int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec,
 
     const rb_backend *b = rb_backend_at((size_t)job->backend_index);
     rb_status st = {{0}};
-    if (probe_cached(job->backend_index, b, &st) != 0) {
+    if (rb_probe_once((size_t)job->backend_index, &st) != 0) {
         set_status(rec, "unavailable", st.msg);
         rec->timestamp = rb_wall_time();
         return 0;
