@@ -20,6 +20,9 @@ int rb_cmd_explore(int argc, char **argv);
 /* Parses "name.key=value" into backend name and option. Returns 0, or -1 with err ("--backend-opt 'x': why"). */
 int rb_parse_backend_opt(const char *arg, char *backend, size_t blen, char *key, size_t klen, char *val,
                          size_t vlen, char *err, size_t errlen);
+/* Adds key=value to o; a key given twice or more than RB_OPT_MAX options is an error ("--backend-opt B.K: why"). */
+int rb_options_add(rb_options *o, const char *backend, const char *key, const char *val, char *err,
+                   size_t errlen);
 /* Strict number parsing for flags: the whole string must be a number in [lo, hi]. 0 or -1. */
 int rb_parse_int(const char *s, long lo, long hi, long *out);
 int rb_parse_double(const char *s, double lo, double hi, double *out);

@@ -75,6 +75,19 @@ int rb_parse_backend_opt(const char *arg, char *backend, size_t blen, char *key,
     return 0;
 }
 
+int rb_options_add(rb_options *o, const char *backend, const char *key, const char *val, char *err,
+                   size_t errlen)
+{
+    if (rb_opt_get(o, key) || o->n >= RB_OPT_MAX) {
+        snprintf(err, errlen, "--backend-opt %s.%s: given twice or too many options", backend, key);
+        return -1;
+    }
+    snprintf(o->key[o->n], RB_OPT_KEY_MAX, "%s", key);
+    snprintf(o->val[o->n], RB_OPT_VAL_MAX, "%s", val);
+    o->n++;
+    return 0;
+}
+
 int rb_load_problems(const char *suite, const char *file, const char *suite_default, rb_problem **out, size_t *n,
                      char *err, size_t errlen)
 {

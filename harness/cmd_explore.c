@@ -25,6 +25,7 @@ int rb_cmd_explore(int argc, char **argv)
     rb_problem p = {.cell = RB_CELL_LSTM, .hidden = 0, .input = 0, .batch = 1, .timesteps = 0};
     int have_cell = 0;
     rb_options o = {0};
+    char opt_backend[64] = "", first_opt_backend[64] = ""; /* the backend the --backend-opt values are for */
     char err[512];
     long v;
     int c;
@@ -51,22 +52,19 @@ int rb_cmd_explore(int argc, char **argv)
             else p.timesteps = (int)v;
             break;
         case 'o': {
-            char bname[64];
-            if (o.n >= RB_OPT_MAX) {
-                fprintf(stderr, "rnnbench explore: too many --backend-opt\n");
-                return RB_EXIT_USAGE;
-            }
-            if (rb_parse_backend_opt(optarg, bname, sizeof bname, o.key[o.n], RB_OPT_KEY_MAX, o.val[o.n],
-                                     RB_OPT_VAL_MAX, err, sizeof err) != 0) {
+            char key[RB_OPT_KEY_MAX], val[RB_OPT_VAL_MAX];
+            if (rb_parse_backend_opt(optarg, opt_backend, sizeof opt_backend, key, sizeof key, val, sizeof val, err,
+                                     sizeof err) != 0 ||
+                rb_options_add(&o, opt_backend, key, val, err, sizeof err) != 0) {
                 fprintf(stderr, "rnnbench explore: %s\n", err);
                 return RB_EXIT_USAGE;
             }
-            if (backend && strcmp(bname, backend) != 0) {
-                fprintf(stderr, "rnnbench explore: --backend-opt '%s' is for '%s', not '%s'\n", optarg, bname,
-                        backend);
+            if (first_opt_backend[0] && strcmp(first_opt_backend, opt_backend) != 0) {
+                fprintf(stderr, "rnnbench explore: --backend-opt for two backends ('%s', '%s')\n",
+                        first_opt_backend, opt_backend);
                 return RB_EXIT_USAGE;
             }
-            o.n++;
+            snprintf(first_opt_backend, sizeof first_opt_backend, "%s", opt_backend);
             break;
         }
         case 'h': explore_usage(stdout); return RB_EXIT_OK;
@@ -76,6 +74,10 @@ int rb_cmd_explore(int argc, char **argv)
     if (!backend || !have_cell || !p.hidden || !p.timesteps || optind < argc) {
         fprintf(stderr, "rnnbench explore: --backend, --cell, --hidden and --timesteps are required\n");
         explore_usage(stderr);
+        return RB_EXIT_USAGE;
+    }
+    if (first_opt_backend[0] && strcmp(first_opt_backend, backend) != 0) {
+        fprintf(stderr, "rnnbench explore: --backend-opt is for '%s', not '%s'\n", first_opt_backend, backend);
         return RB_EXIT_USAGE;
     }
     if (!p.input)

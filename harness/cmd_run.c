@@ -205,14 +205,8 @@ static int select_backends(const run_args *a, int *idx, rb_options *opts, size_t
                      a->opt_key[o], a->opt_backend[o]);
             return -1;
         }
-        if (rb_opt_get(&opts[k], a->opt_key[o]) || opts[k].n >= RB_OPT_MAX) {
-            snprintf(err, errlen, "--backend-opt %s.%s: given twice or too many options", a->opt_backend[o],
-                     a->opt_key[o]);
+        if (rb_options_add(&opts[k], a->opt_backend[o], a->opt_key[o], a->opt_val[o], err, errlen) != 0)
             return -1;
-        }
-        snprintf(opts[k].key[opts[k].n], RB_OPT_KEY_MAX, "%s", a->opt_key[o]);
-        snprintf(opts[k].val[opts[k].n], RB_OPT_VAL_MAX, "%s", a->opt_val[o]);
-        opts[k].n++;
     }
     return 0;
 }

@@ -88,6 +88,10 @@ START_TEST(test_usage_errors)
     ck_assert_int_eq(rnnbench("explore --backend nope --cell gru --hidden 8 --timesteps 2"), 2);
     EXPECT(2, "unknown backend 'nope'");
     ck_assert_int_eq(rnnbench("explore --backend cpu-blas --cell xyz --hidden 8 --timesteps 2"), 2);
+    ck_assert_int_eq(rnnbench("explore --backend-opt spatial.arch=baseline --backend brainwave --cell gru --hidden 8 "
+                              "--timesteps 2"),
+                     2);
+    EXPECT(2, "is for 'spatial', not 'brainwave'");
     ck_assert_int_eq(rnnbench("report"), 2);
 }
 END_TEST
