@@ -1,7 +1,9 @@
 /* backends/backend.c — small helpers behind backend.h shared by the harness and all backends. */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "backend.h"
 
@@ -12,6 +14,7 @@ const char *rb_source_name(rb_source s)
     case RB_SRC_SIMULATED: return "simulated";
     case RB_SRC_MODELED: return "modeled";
     case RB_SRC_DATASHEET: return "datasheet";
+    case RB_SRC_PUBLISHED: return "published";
     case RB_SRC_UNAVAILABLE: break;
     }
     return "unavailable";
@@ -86,4 +89,102 @@ void rb_cpu_model(char *out, size_t len)
         }
     }
     fclose(f);
+}
+
+double rb_backend_error_bound(const rb_backend *b, const rb_problem *p, const rb_options *opt)
+{
+    return b->error_bound ? b->error_bound(p, opt) : RB_FP32_REL_ERR_BOUND;
+}
+
+/* Is v one of the '|'-separated words of list? */
+static int in_word_list(const char *v, const char *list)
+{
+    size_t n = strlen(v);
+    for (const char *w = list; w && *w;) {
+        size_t len = strcspn(w, "|");
+        if (len == n && strncmp(w, v, n) == 0)
+            return 1;
+        w += len + (w[len] == '|');
+    }
+    return 0;
+}
+
+/* Strict decimal number: no blanks, no '+', no hex, no inf/nan; the whole string. */
+static int parse_decimal(const char *v, int integer, double *out)
+{
+    if (!*v || strspn(v, "-0123456789.eE") != strlen(v))
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    if (integer) {
+        if (strpbrk(v, ".eE"))
+            return -1;
+        long long x = strtoll(v, &end, 10);
+        *out = (double)x;
+    } else {
+        *out = strtod(v, &end);
+    }
+    return errno || end == v || *end || !isfinite(*out) ? -1 : 0;
+}
+
+/* Is x within "MIN..MAX" (either end may be empty)? */
+static int in_range(double x, const char *range)
+{
+    if (!range)
+        return 1;
+    const char *dots = strstr(range, "..");
+    if (!dots)
+        return 1;
+    char *end = NULL;
+    if (dots != range) {
+        double lo = strtod(range, &end);
+        if (x < lo)
+            return 0;
+    }
+    if (dots[2]) {
+        double hi = strtod(dots + 2, &end);
+        if (x > hi)
+            return 0;
+    }
+    return 1;
+}
+
+int rb_options_check(const rb_backend *b, const rb_options *opt, rb_status *why)
+{
+    for (int i = 0; opt && i < opt->n; i++) {
+        const char *k = opt->key[i], *v = opt->val[i];
+        const rb_option_spec *spec = NULL;
+        for (const rb_option_spec *s = b->options; s && s->key; s++)
+            if (strcmp(s->key, k) == 0)
+                spec = s;
+        if (!spec) {
+            char known[RB_MSG_MAX / 2] = "";
+            for (const rb_option_spec *s = b->options; s && s->key; s++) {
+                strncat(known, s == b->options ? "" : ", ", sizeof known - strlen(known) - 1);
+                strncat(known, s->key, sizeof known - strlen(known) - 1);
+            }
+            return rb_fail(why, "--backend-opt %s.%s=%s: unknown option (%s%s)", b->name, k, v,
+                           known[0] ? "known: " : "this backend takes no options", known);
+        }
+        double x = 0;
+        int bad = 0;
+        switch (spec->type) {
+        case RB_OPT_ENUM: bad = !in_word_list(v, spec->allowed); break;
+        case RB_OPT_INT: bad = parse_decimal(v, 1, &x) != 0 || !in_range(x, spec->allowed); break;
+        case RB_OPT_REAL: bad = parse_decimal(v, 0, &x) != 0 || !in_range(x, spec->allowed); break;
+        case RB_OPT_TEXT: bad = !*v; break;
+        }
+        if (bad)
+            return rb_fail(why, "--backend-opt %s.%s=%s: not a valid value (allowed: %s)", b->name, k, v,
+                           spec->allowed ? spec->allowed
+                           : spec->type == RB_OPT_INT ? "an integer"
+                           : spec->type == RB_OPT_REAL ? "a number"
+                                                       : "a non-empty value");
+    }
+    if (b->check_options) {
+        rb_status inner = {{0}};
+        if (b->check_options(opt, &inner) != 0)
+            return rb_fail(why, "--backend-opt %s: %s", b->name, inner.msg[0] ? inner.msg : "options rejected");
+    }
+    return 0;
 }

@@ -25,7 +25,8 @@ typedef enum {
     RB_SRC_MEASURED,
     RB_SRC_SIMULATED,
     RB_SRC_MODELED,
-    RB_SRC_DATASHEET
+    RB_SRC_DATASHEET,
+    RB_SRC_PUBLISHED /* a figure from a paper or vendor table, imported as a row with its citation */
 } rb_source;
 
 const char *rb_source_name(rb_source s); /* "unavailable", "measured", ... */
@@ -53,6 +54,28 @@ typedef struct rb_options {
 } rb_options;
 /* Value for key, or NULL. */
 const char *rb_opt_get(const rb_options *o, const char *key);
+
+/* Declared options: each backend lists the keys it accepts, so the harness validates every --backend-opt before
+ * any work (unknown key, bad value -> exit 2, results file untouched) and `rnnbench list` documents them. */
+typedef enum {
+    RB_OPT_ENUM = 0, /* one of the '|'-separated words in `allowed` */
+    RB_OPT_INT,      /* a decimal integer; `allowed` "MIN..MAX" (inclusive; either end may be empty) or NULL */
+    RB_OPT_REAL,     /* a decimal number (no hex, no inf/nan); `allowed` as for RB_OPT_INT */
+    RB_OPT_TEXT      /* free text checked by the backend's check_options; `allowed` describes the form */
+} rb_opt_type;
+
+typedef struct rb_option_spec {
+    const char *key;           /* "precision"; a NULL key ends the table */
+    rb_opt_type type;
+    const char *allowed;       /* see rb_opt_type */
+    const char *default_value; /* shown by `list`; NULL when the option has no default */
+    const char *help;          /* one line */
+} rb_option_spec;
+
+/* Checks opt against b's declared options: every key declared, every value of its type and within `allowed`, then
+ * b->check_options when present. 0, or -1 with why = "--backend-opt NAME.KEY=VALUE: why (allowed: ...)". */
+struct rb_backend;
+int rb_options_check(const struct rb_backend *b, const rb_options *opt, rb_status *why);
 
 /* Extras: backend-specific key/value facts stored with the row (e.g. "hu" -> "4"). */
 #define RB_EXTRA_MAX 32
@@ -108,6 +131,25 @@ typedef struct rb_backend {
     /* Optional: write the backend's design space for a problem as CSV to out (`rnnbench explore`). May be NULL.
      * 0 or -1 with reason. */
     int (*explore)(const rb_problem *p, const rb_options *opt, FILE *out, rb_status *st);
+    /* The options this backend accepts (ends with a NULL key). NULL: it accepts none. */
+    const rb_option_spec *options;
+    /* Optional: checks beyond the table (an architecture file that must load, a combination of keys). Runs on rank 0
+     * before anything else, so it must not need a device. 0, or -1 with the reason (without the option prefix). */
+    int (*check_options)(const rb_options *opt, rb_status *why);
+    /* The largest max_rel_err (max|y - ref| / max|ref|) this backend's numerics guarantee for p under opt; a row
+     * above it is not `ok`. NULL: the fp32 bound RB_FP32_REL_ERR_BOUND. */
+    double (*error_bound)(const rb_problem *p, const rb_options *opt);
+    /* Optional, simulated/modeled backends only: writes an identifier of the numerics selected by opt (e.g.
+     * "int8-lut1024", "ms-fp8"), such that run()'s output depends only on (problem shape, seed, this identifier).
+     * When given, the harness may serve y from its output cache instead of calling run(); report() must then not
+     * rely on run() having been called. 0, or -1 when the output cannot be cached. */
+    int (*numerics_id)(const rb_options *opt, char *out, size_t len);
 } rb_backend;
+
+/* max_rel_err an fp32 implementation of a cell must stay within (against the double-accumulating reference). */
+#define RB_FP32_REL_ERR_BOUND 1e-5
+
+/* The bound that applies to b for p under opt (b->error_bound, or RB_FP32_REL_ERR_BOUND). */
+double rb_backend_error_bound(const rb_backend *b, const rb_problem *p, const rb_options *opt);
 
 #endif

@@ -211,6 +211,31 @@ static int bw_config(const rb_options *opt, char (*key)[RB_OPT_KEY_MAX], char (*
     return o.n;
 }
 
+static const rb_option_spec bw_options[] = {
+    {"arch", RB_OPT_TEXT, "a Brainwave architecture FILE", "bw_s10.arch", "architecture description (bw_s10.arch format)"},
+    {"format", RB_OPT_ENUM, "ms-fp8|ms-fp9", "from the arch file (ms-fp8)", "block-floating-point format of the MVM"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+/* Loads the architecture (so a missing or malformed file is an option error before any work). */
+static int bw_check_options(const rb_options *opt, rb_status *why)
+{
+    bw_arch a;
+    char format[32], err[RB_MSG_MAX];
+    if (load_arch(opt, &a, format, sizeof format, err, sizeof err) != 0)
+        return rb_fail(why, "%s", err);
+    return 0;
+}
+
+/* Block floating point with 2 (ms-fp8) or 3 (ms-fp9) mantissa bits: measured max_rel_err 0.24-0.39 (ms-fp8) and
+ * 0.13-0.21 (ms-fp9) on the paper suite; the bound leaves headroom below 1 (an all-zero output). */
+static double bw_error_bound(const rb_problem *p, const rb_options *opt)
+{
+    (void)p;
+    const char *fmt = rb_opt_get(opt, "format");
+    return fmt && strcmp(fmt, "ms-fp9") == 0 ? 0.35 : 0.6;
+}
+
 const rb_backend rb_backend_brainwave = {
     .name = "brainwave",
     .summary = "Brainwave NPU (Stratix 10, BW_S10) analytic tiling model + block-floating-point execution",
@@ -221,4 +246,7 @@ const rb_backend rb_backend_brainwave = {
     .report = bw_report,
     .release = bw_release,
     .config = bw_config,
+    .options = bw_options,
+    .check_options = bw_check_options,
+    .error_bound = bw_error_bound,
 };

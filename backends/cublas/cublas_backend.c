@@ -12,6 +12,7 @@
 #include "backend.h"
 #include "cublas_cells.h"
 #include "gpu_common.h"
+#include "gpu_option_specs.h"
 
 static const char *const graph_modes[] = {"off", "on", NULL};
 static const char *const allowed_opts[] = {"precision", "graph", "device", NULL};
@@ -311,4 +312,6 @@ const rb_backend rb_backend_cublas = {
     .report = cublas_report,
     .release = cublas_release,
     .config = cublas_config,
+    .options = rb_gpu_cublas_options,
+    .error_bound = rb_gpu_error_bound,
 };

@@ -1,7 +1,9 @@
 /* backends/cublas/gpu_stub.c — stand-in for a GPU backend that could not be built (no CUDA toolkit, or no cuDNN):
  * it registers under the real name so the jobs are recorded `unavailable` with the reason, instead of vanishing.
- * Compiled with RB_STUB_BACKEND=<dir name> (cublas or cudnn) and RB_STUB_REASON="...". */
+ * Compiled with RB_STUB_BACKEND=<dir name> (cublas or cudnn) and RB_STUB_REASON="..."; it declares the real
+ * backend's options, so they are validated the same way with or without CUDA. */
 #include "backend.h"
+#include "gpu_option_specs.h"
 
 #define RB_STR2(x) #x
 #define RB_STR(x) RB_STR2(x)
@@ -42,4 +44,6 @@ const rb_backend RB_CAT(rb_backend_, RB_STUB_BACKEND) = {
     .report = stub_report,
     .release = stub_release,
     .config = NULL,
+    .options = RB_CAT(RB_CAT(rb_gpu_, RB_STUB_BACKEND), _options),
+    .error_bound = rb_gpu_error_bound,
 };

@@ -17,6 +17,7 @@
 #include "cudnn_project.h"
 #include "cudnn_weights.h"
 #include "gpu_common.h"
+#include "gpu_option_specs.h"
 
 static const char *const inputs[] = {"full", "skip", NULL};
 static const char *const algos[] = {"standard", "persist-static", "persist-dynamic", "persist-static-small-h", NULL};
@@ -378,4 +379,6 @@ const rb_backend rb_backend_cudnn = {
     .report = cudnn_report,
     .release = cudnn_release,
     .config = cudnn_config,
+    .options = rb_gpu_cudnn_options,
+    .error_bound = rb_gpu_error_bound,
 };
