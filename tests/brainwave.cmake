@@ -4,3 +4,4 @@ rb_add_check_test(test_brainwave_model SOURCES tests/test_brainwave_model.c LIBS
 rb_add_check_test(test_brainwave_bfp SOURCES tests/test_brainwave_bfp.c LIBS ${RB_BW_LIBS})
 rb_add_check_test(test_brainwave_arch SOURCES tests/test_brainwave_arch.c LIBS ${RB_BW_LIBS})
 rb_add_check_test(test_brainwave_func SOURCES tests/test_brainwave_func.c LIBS ${RB_BW_LIBS})
+rb_add_check_test(test_brainwave_published SOURCES tests/test_brainwave_published.c LIBS ${RB_BW_LIBS})

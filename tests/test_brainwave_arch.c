@@ -90,8 +90,14 @@ START_TEST(default_file_loads)
     ck_assert_int_eq(bw_arch_int(&a, BW_P_LANES), 40);
     ck_assert_double_eq(a.v[BW_P_CLOCK_MHZ], 250.0);
     ck_assert_double_eq(a.v[BW_P_POWER_W], 125.0);
-    ck_assert(isnan(a.v[BW_P_AREA_MM2]));
-    ck_assert(strncmp(a.source[BW_P_POWER_W], "datasheet:", 10) == 0);
+    ck_assert_double_eq(a.v[BW_P_TDP_W], 148.0);
+    ck_assert_double_eq(a.v[BW_P_AREA_MM2], 1200.0);
+    ck_assert(strncmp(a.source[BW_P_POWER_W], "published:", 10) == 0);
+    ck_assert(strncmp(a.source[BW_P_TDP_W], "published:", 10) == 0);
+    ck_assert(strncmp(a.source[BW_P_AREA_MM2], "published:", 10) == 0);
+    ck_assert(strstr(a.source[BW_P_AREA_MM2], "ESTIMATE") != NULL);
+    ck_assert_int_eq(bw_arch_int(&a, BW_P_REQUEST_OVERHEAD), 2620);
+    ck_assert(strncmp(a.source[BW_P_REQUEST_OVERHEAD], "inferred:", 9) == 0);
     ck_assert(strncmp(a.source[BW_P_PIPE_LATENCY], "inferred:", 9) == 0);
     ck_assert(strncmp(a.source[BW_P_MFU_OPS_GRU], "derived:", 8) == 0);
     for (int i = 0; i < BW_P_COUNT; i++)
@@ -132,8 +138,11 @@ START_TEST(strict_errors_with_file_and_line)
     t = edited("clock_mhz", "clock_mhz = fast  # source: recalled");
     expect_error(t, line_of(base, "clock_mhz"), "clock_mhz");
     free(t);
-    t = edited("power_w", "power_w = unavailable  # source: datasheet"); /* only area may be unavailable */
+    t = edited("power_w", "power_w = unavailable  # source: datasheet"); /* only TDP and area may be unavailable */
     expect_error(t, line_of(base, "power_w"), "power_w");
+    free(t);
+    t = edited("request_overhead", "request_overhead = -1  # source: assumed");
+    expect_error(t, line_of(base, "request_overhead"), "request_overhead");
     free(t);
     t = edited("lanes", "lanes = 800  # source: assumed");
     bw_arch a;
@@ -148,10 +157,18 @@ START_TEST(strict_errors_with_file_and_line)
         last += (*p == '\n' && p[1] != '\0');
     expect_error(t, last, "step_sync");
     free(t);
-    /* area may be given as a number */
+    /* area may be given as a number, or as unavailable; so may the TDP */
     t = edited("area_mm2", "area_mm2 = 560  # source: inferred: example");
     ck_assert_int_eq(bw_arch_parse_string(t, "t.arch", &a, err, sizeof err), 0);
     ck_assert_double_eq(a.v[BW_P_AREA_MM2], 560.0);
+    free(t);
+    t = edited("area_mm2", "area_mm2 = unavailable  # source: datasheet: none");
+    ck_assert_int_eq(bw_arch_parse_string(t, "t.arch", &a, err, sizeof err), 0);
+    ck_assert(isnan(a.v[BW_P_AREA_MM2]));
+    free(t);
+    t = edited("tdp_w", "tdp_w = unavailable  # source: datasheet: none");
+    ck_assert_int_eq(bw_arch_parse_string(t, "t.arch", &a, err, sizeof err), 0);
+    ck_assert(isnan(a.v[BW_P_TDP_W]));
     free(t);
     free(base);
     ck_assert_int_eq(bw_arch_load(RB_TEST_TMPDIR "/no-such.arch", &a, err, sizeof err), -1);
@@ -217,7 +234,7 @@ START_TEST(config_exports_parameters_with_sources)
     int tiles = 0, peak = 0;
     for (int i = 0; i < n; i++) {
         if (strcmp(key[i], "tiles") == 0) {
-            ck_assert_msg(strncmp(val[i], "6  # recalled:", 14) == 0, "%s", val[i]);
+            ck_assert_msg(strncmp(val[i], "6  # published:", 15) == 0, "%s", val[i]);
             tiles = 1;
         }
         if (strcmp(key[i], "peak_gflops") == 0) {

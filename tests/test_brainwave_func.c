@@ -109,10 +109,21 @@ static errs run_case(rb_cell cell, int h, int in, int b, int t, const char *arch
     return e;
 }
 
+/* The backend's declared error bound (what the harness enforces on every row) for ms-fp8 or ms-fp9. */
+static double declared_bound(int fp9)
+{
+    rb_problem p = {.cell = RB_CELL_GRU, .hidden = 64, .input = 64, .batch = 1, .timesteps = 1};
+    rb_options o = arch_opts(ARCH_PATH, fp9 ? "ms-fp9" : NULL);
+    return rb_backend_error_bound(&rb_backend_brainwave, &p, &o);
+}
+
 static void check_bounds(errs e, int fp9, const char *what)
 {
+    /* the test's max_rel limit is never looser than the declared bound: a row these tests accept is ok there */
+    double limit = fp9 ? 0.25 : 0.6;
+    ck_assert_double_le(limit, declared_bound(fp9));
     ck_assert_msg(e.rms_ratio < (fp9 ? 0.2 : 0.35), "%s: rms ratio %.4f", what, e.rms_ratio);
-    ck_assert_msg(e.max_rel < (fp9 ? 0.25 : 0.6), "%s: max rel %.4f", what, e.max_rel);
+    ck_assert_msg(e.max_rel < limit, "%s: max rel %.4f", what, e.max_rel);
     ck_assert_msg(e.corr > (fp9 ? 0.98 : 0.95), "%s: correlation %.4f", what, e.corr);
     ck_assert_msg(e.max_abs < e.zero_max_abs * (fp9 ? 0.3 : 0.6), "%s: max abs %.4f vs zero-output %.4f", what,
                   e.max_abs, e.zero_max_abs);
@@ -196,18 +207,20 @@ START_TEST(report_fills_metrics)
     rb_metrics_init(&m);
     ck_assert_int_eq(rb_backend_brainwave.report(s, NULL, &m, &st), 0);
     ck_assert_int_eq(m.latency_source, RB_SRC_MODELED);
-    ck_assert_double_eq_tol(m.latency_ms, 3 * 632 / 250e3, 1e-12); /* floor-bound GRU step: 632 cycles */
-    ck_assert_int_eq(m.power_source, RB_SRC_DATASHEET);
+    /* floor-bound GRU step 630 cycles, plus the per-request overhead of 2620 cycles once */
+    ck_assert_double_eq_tol(m.latency_ms, (2620 + 3 * 630) / 250e3, 1e-12);
+    ck_assert_int_eq(m.power_source, RB_SRC_PUBLISHED); /* 125 W measured peak, SysML19 quoting ISCA18 */
     ck_assert_double_eq(m.power_w, 125.0);
     ck_assert_int_eq(m.energy_source, RB_SRC_MODELED);
     ck_assert_double_eq_tol(m.energy_j, 125.0 * m.latency_ms * 1e-3, 1e-15);
-    ck_assert_int_eq(m.area_source, RB_SRC_UNAVAILABLE);
-    ck_assert(isnan(m.area_mm2));
+    ck_assert_int_eq(m.area_source, RB_SRC_PUBLISHED); /* SysML19 Table 4's estimate, marked as such */
+    ck_assert_double_eq(m.area_mm2, 1200.0);
     ck_assert_double_eq(m.peak_gflops, 48000.0);
     ck_assert_int_eq(m.peak_source, RB_SRC_DATASHEET);
     ck_assert(strstr(m.device, "BW_S10") != NULL);
     const char *want[] = {"tiles_used", "padded_h", "mvm_cycles", "floor_cycles", "step_cycles", "util_full",
-                          "util_deepbench", "bfp_format", "area_note", NULL};
+                          "util_deepbench", "bfp_format", "area_note", "power_basis", "tdp_w",
+                          "request_overhead_cycles", NULL};
     for (int k = 0; want[k]; k++) {
         int found = 0;
         for (int i = 0; i < m.n_extras; i++)

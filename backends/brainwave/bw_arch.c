@@ -28,12 +28,14 @@ static const param_rule rules[BW_P_COUNT] = {
     [BW_P_MFU_OPS_VANILLA] = {"mfu_ops_vanilla", 1, 1000, 1, 0},
     [BW_P_PIPE_LATENCY] = {"pipe_latency", 0, 1000000, 1, 0},
     [BW_P_STEP_SYNC] = {"step_sync", 0, 1000000, 1, 0},
+    [BW_P_REQUEST_OVERHEAD] = {"request_overhead", 0, 100000000, 1, 0},
     [BW_P_VRF_VECTORS] = {"vrf_vectors", 1, 1 << 24, 1, 0},
     [BW_P_MRF_MBIT] = {"mrf_mbit", 0.001, 1e6, 0, 0},
     [BW_P_BFP_EXP_BITS] = {"bfp_exp_bits", 2, 8, 1, 0},
     [BW_P_BFP_MANTISSA_BITS] = {"bfp_mantissa_bits", 1, 12, 1, 0},
     [BW_P_BFP_LEADING_BIT] = {"bfp_leading_bit", 0, 1, 1, 0},
     [BW_P_POWER_W] = {"power_w", 0.001, 1e5, 0, 0},
+    [BW_P_TDP_W] = {"tdp_w", 0.001, 1e5, 0, 1},
     [BW_P_AREA_MM2] = {"area_mm2", 0.001, 1e5, 0, 1},
 };
 

@@ -26,12 +26,14 @@ typedef enum {
     BW_P_MFU_OPS_VANILLA,
     BW_P_PIPE_LATENCY,      /* fixed round-trip latency of one step's chain: VRF read, broadcast, MVU, reduce, write */
     BW_P_STEP_SYNC,         /* cycles exposed at every step boundary (chain end / dependency turnaround) */
+    BW_P_REQUEST_OVERHEAD,  /* cycles paid once per inference request, not amortised over T (start and I/O) */
     BW_P_VRF_VECTORS,       /* vector register file capacity in native vectors */
     BW_P_MRF_MBIT,          /* on-chip matrix memory (M20K) in Mbit */
     BW_P_BFP_EXP_BITS,      /* shared exponent bits */
     BW_P_BFP_MANTISSA_BITS, /* mantissa bits of the format name (ms-fp8: 2, ms-fp9: 3) */
     BW_P_BFP_LEADING_BIT,   /* 1: the leading bit a per-element float keeps implicit is stored explicitly */
     BW_P_POWER_W,           /* chip power used for energy */
+    BW_P_TDP_W,             /* board/chip TDP (reported beside power_w, not used for energy); may be "unavailable" */
     BW_P_AREA_MM2,          /* die area; may be "unavailable" (NaN) */
     BW_P_COUNT
 } bw_param;
@@ -39,7 +41,7 @@ typedef enum {
 typedef struct bw_arch {
     char name[BW_ARCH_NAME_MAX];
     char path[256];                            /* file it was read from ("" if built in code) */
-    double v[BW_P_COUNT];                      /* values; area may be NaN = unavailable */
+    double v[BW_P_COUNT];                      /* values; TDP and area may be NaN = unavailable */
     char source[BW_P_COUNT][BW_ARCH_SOURCE_MAX]; /* "TAG: text" for each value */
     char name_source[BW_ARCH_SOURCE_MAX];
 } bw_arch;
@@ -47,7 +49,7 @@ typedef struct bw_arch {
 /* Key of a parameter as written in the file ("tiles", "native_dim", ...). */
 const char *bw_param_key(bw_param p);
 
-/* Integer view of a parameter (all but clock, power and area are integers). */
+/* Integer view of a parameter (all but clock, power, TDP and area are integers). */
 static inline int bw_arch_int(const bw_arch *a, bw_param p) { return (int)a->v[p]; }
 
 /* Parse from a string (path used in messages only) or a file. 0, or -1 with "FILE:LINE: field: why" in err. */

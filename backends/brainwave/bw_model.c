@@ -61,7 +61,9 @@ int bw_model_estimate(const bw_arch *a, const rb_problem *p, bw_estimate *e, cha
 
     const double clock_hz = a->v[BW_P_CLOCK_MHZ] * 1e6;
     e->step_us = (double)e->step_cycles / clock_hz * 1e6;
-    e->latency_ms = (double)p->batch * p->timesteps * (double)e->step_cycles / clock_hz * 1e3;
+    e->overhead_cycles = bw_arch_int(a, BW_P_REQUEST_OVERHEAD);
+    e->request_cycles = e->overhead_cycles + (long)p->timesteps * e->step_cycles;
+    e->latency_ms = (double)p->batch * (double)e->request_cycles / clock_hz * 1e3;
 
     e->flops_full = rb_flops_full(p);
     e->flops_deepbench = rb_flops_deepbench(p);

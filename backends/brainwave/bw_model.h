@@ -7,7 +7,9 @@
  *   MFU cycles   = ceil(mfu_ops * ceil(H/N) * ceil(N / mfu_lanes) / mfu_count)   element-wise streaming
  *   floor        = pipe_latency + mfu_ops(cell) * mfu_op_latency   dependency chain h_{t-1} -> h_t
  *   step cycles  = max(MVM, MFU, floor) + step_sync
- *   latency      = B * T * step cycles / clock                     (batch served as B sequential requests)
+ *   request      = request_overhead + T * step cycles             one batch-1 inference: a fixed start/I-O cost
+ *                                                                  that T steps do not amortise, then T steps
+ *   latency      = B * request / clock                             (batch served as B sequential requests)
  * No per-task constants: every number comes from the architecture file. */
 #ifndef BW_MODEL_H
 #define BW_MODEL_H
@@ -28,6 +30,8 @@ typedef struct bw_estimate {
     long mfu_cycles;            /* per step, streaming */
     long floor_cycles;          /* per step, dependency chain */
     long step_cycles;           /* per step, total */
+    long overhead_cycles;       /* per request (one batch-1 sequence), not amortised over T */
+    long request_cycles;        /* overhead_cycles + T * step_cycles */
     const char *bound;          /* "mvm", "mfu" or "floor" */
     double step_us;
     double latency_ms;          /* one inference of B sequences */

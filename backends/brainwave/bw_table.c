@@ -40,6 +40,8 @@ int main(int argc, char **argv)
                e.latency_ms, e.gflops_full * 1e-3, 100 * e.util_full, e.gflops_deepbench * 1e-3,
                100 * e.util_deepbench);
     }
+    printf("\nlatency = B x (request_overhead %d cycles + T x step cyc) / %g MHz\n",
+           bw_arch_int(&a, BW_P_REQUEST_OVERHEAD), a.v[BW_P_CLOCK_MHZ]);
     free(p);
     return 0;
 }

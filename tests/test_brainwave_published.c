@@ -1,0 +1,127 @@
+/* tests/test_brainwave_published.c — the Brainwave model (shipped bw_s10.arch) against all eleven latencies Brainwave
+ * published for the paper's tasks: every one within 10 %, the four calibration anchors within 1 %, and the check
+ * shown to fail when the per-request overhead is removed (GRU 512/T=1 then comes out 5x too fast).
+ *
+ * Expected values: the BW column of Table 6 of Zhao, Zhang, Olukotun, "Serving Recurrent Neural Networks Efficiently
+ * with a Spatial Accelerator", SysML 2019 (batch 1, ms; Brainwave's own published results, which that paper quotes).
+ * This copy stands in until the repository's own copy of the table (results/published/sysml19_table6.csv) is read
+ * here instead. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "check_main.h"
+#include "bw_arch.h"
+#include "bw_model.h"
+
+#define ARCH_PATH RB_SOURCE_DIR "/backends/brainwave/bw_s10.arch"
+
+typedef struct published_bw {
+    rb_cell cell;
+    int hidden, timesteps;
+    double ms;
+    int anchor; /* one of the four numbers bw_s10.arch's inferred constants are solved from */
+} published_bw;
+
+static const published_bw table6_bw[] = {
+    {RB_CELL_LSTM, 256, 150, 0.425, 1},  {RB_CELL_LSTM, 512, 25, 0.077, 0},    {RB_CELL_LSTM, 1024, 25, 0.074, 0},
+    {RB_CELL_LSTM, 1536, 50, 0.145, 0},  {RB_CELL_LSTM, 2048, 25, 0.074, 0},   {RB_CELL_GRU, 512, 1, 0.013, 1},
+    {RB_CELL_GRU, 1024, 1500, 3.792, 1}, {RB_CELL_GRU, 1536, 375, 0.951, 0},   {RB_CELL_GRU, 2048, 375, 0.954, 0},
+    {RB_CELL_GRU, 2560, 375, 0.993, 0},  {RB_CELL_GRU, 2816, 750, 1.987, 1},
+};
+#define N_PUBLISHED (sizeof table6_bw / sizeof table6_bw[0])
+
+static bw_arch arch;
+
+static void load(void)
+{
+    char err[256];
+    ck_assert_msg(bw_arch_load(ARCH_PATH, &arch, err, sizeof err) == 0, "%s", err);
+}
+
+/* Modeled latency of published task k on architecture a (batch 1, input = hidden as in the paper's suite). */
+static double modeled_ms(const bw_arch *a, const published_bw *t)
+{
+    rb_problem p = {.cell = t->cell, .hidden = t->hidden, .input = t->hidden, .batch = 1, .timesteps = t->timesteps};
+    rb_problem_default_name(&p);
+    bw_estimate e;
+    char err[256];
+    ck_assert_msg(bw_model_estimate(a, &p, &e, err, sizeof err) == 0, "%s", err);
+    return e.latency_ms;
+}
+
+/* Largest |modeled / published - 1| over the tasks selected by anchors_only; prints the table. */
+static double worst_error(const bw_arch *a, int anchors_only, int print)
+{
+    double worst = 0.0;
+    for (size_t k = 0; k < N_PUBLISHED; k++) {
+        const published_bw *t = &table6_bw[k];
+        if (anchors_only && !t->anchor)
+            continue;
+        double ms = modeled_ms(a, t), err = ms / t->ms - 1.0;
+        if (print)
+            printf("%-4s %4d/%-4d published %.3f ms modeled %.4f ms %+.1f %%%s\n", rb_cell_name(t->cell), t->hidden,
+                   t->timesteps, t->ms, ms, 100.0 * err, t->anchor ? " (anchor)" : "");
+        if (fabs(err) > worst)
+            worst = fabs(err);
+    }
+    return worst;
+}
+
+START_TEST(paper_suite_is_the_published_task_set)
+{
+    rb_problem *p;
+    size_t n;
+    ck_assert_int_eq(rb_suite_get("paper", &p, &n), 0);
+    ck_assert_int_eq(n, N_PUBLISHED);
+    for (size_t i = 0; i < n; i++) {
+        int found = 0;
+        for (size_t k = 0; k < N_PUBLISHED; k++)
+            found |= p[i].cell == table6_bw[k].cell && p[i].hidden == table6_bw[k].hidden &&
+                     p[i].timesteps == table6_bw[k].timesteps && p[i].batch == 1 && p[i].input == p[i].hidden;
+        ck_assert_msg(found, "%s is not in the published table", p[i].name);
+    }
+    free(p);
+}
+END_TEST
+
+START_TEST(all_eleven_within_10_percent)
+{
+    double worst = worst_error(&arch, 0, 1);
+    ck_assert_msg(worst < 0.10, "worst error %.1f %%", 100.0 * worst);
+}
+END_TEST
+
+START_TEST(anchors_within_1_percent)
+{
+    double worst = worst_error(&arch, 1, 0);
+    ck_assert_msg(worst < 0.01, "worst anchor error %.2f %%", 100.0 * worst);
+}
+END_TEST
+
+/* The check above is not vacuous: without the per-request cost GRU 512/T=1 is ~5x too fast and it fails. */
+START_TEST(fails_without_request_overhead)
+{
+    bw_arch a = arch;
+    ck_assert_double_gt(a.v[BW_P_REQUEST_OVERHEAD], 0.0);
+    a.v[BW_P_REQUEST_OVERHEAD] = 0.0;
+    ck_assert_double_gt(worst_error(&a, 0, 0), 0.5);
+    const published_bw *gru512 = &table6_bw[5];
+    ck_assert_int_eq(gru512->timesteps, 1);
+    ck_assert_double_lt(modeled_ms(&a, gru512), 0.25 * gru512->ms);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("brainwave_published");
+    TCase *tc = tcase_create("published");
+    tcase_add_checked_fixture(tc, load, NULL);
+    tcase_add_test(tc, paper_suite_is_the_published_task_set);
+    tcase_add_test(tc, all_eleven_within_10_percent);
+    tcase_add_test(tc, anchors_within_1_percent);
+    tcase_add_test(tc, fails_without_request_overhead);
+    suite_add_tcase(s, tc);
+    return rb_check_run(s);
+}
