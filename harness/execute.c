@@ -38,19 +38,25 @@ static int load_problem(const rb_problem *p, uint64_t seed, int need_ref)
 {
     if (!cache.valid || !same_shape(&cache.p, p) || cache.seed != seed) {
         rb_execute_clear_cache();
+        /* valid only once weights and inputs both exist: a failed allocation leaves an empty cache */
         if (rb_weights_init(&cache.w, p, seed) != 0)
             return -1;
+        cache.x = rb_inputs_make(p, seed);
+        if (!cache.x) {
+            rb_weights_free(&cache.w);
+            return -1;
+        }
         cache.valid = 1;
         cache.p = *p;
         cache.seed = seed;
-        cache.x = rb_inputs_make(p, seed);
-        if (!cache.x)
-            return -1;
     }
     if (need_ref && !cache.have_ref) {
         cache.ref = malloc(rb_output_len(p) * sizeof(float));
-        if (!cache.ref || rb_reference_forward(p, &cache.w, cache.x, cache.ref) != 0)
+        if (!cache.ref || rb_reference_forward(p, &cache.w, cache.x, cache.ref) != 0) {
+            free(cache.ref);
+            cache.ref = NULL;
             return -1;
+        }
         cache.have_ref = 1;
     }
     return 0;
