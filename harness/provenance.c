@@ -2,6 +2,7 @@
 #include <hdf5.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,27 @@ void rb_iso_time(char *out, int len)
     strftime(out, (size_t)len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void rb_provenance_slurm(rb_provenance *p)
+{
+    /* SLURM_* variable -> attribute (lower case); unset variables are not recorded */
+    static const char *const vars[] = {"SLURM_JOB_ID",        "SLURM_JOB_NAME",      "SLURM_STEP_ID",
+                                       "SLURM_CLUSTER_NAME",  "SLURM_JOB_PARTITION", "SLURM_JOB_NODELIST",
+                                       "SLURM_JOB_NUM_NODES", "SLURM_NTASKS",        "SLURM_CPUS_PER_TASK",
+                                       "SLURM_JOB_GPUS",      "SLURM_ARRAY_JOB_ID",  "SLURM_ARRAY_TASK_ID",
+                                       "SLURM_RESTART_COUNT"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (!v || !*v)
+            continue;
+        char key[RB_PROV_KEY];
+        size_t k = 0;
+        for (; vars[i][k] && k + 1 < sizeof key; k++)
+            key[k] = (char)(vars[i][k] >= 'A' && vars[i][k] <= 'Z' ? vars[i][k] - 'A' + 'a' : vars[i][k]);
+        key[k] = '\0';
+        rb_prov_set(p, key, "%s", v);
+    }
+}
+
 void rb_provenance_start(rb_provenance *p, int argc, char **argv)
 {
     char buf[RB_PROV_VAL];
@@ -64,4 +86,5 @@ void rb_provenance_start(rb_provenance *p, int argc, char **argv)
     unsigned maj, min, rel;
     H5get_libversion(&maj, &min, &rel);
     rb_prov_set(p, "hdf5_version", "%u.%u.%u", maj, min, rel);
+    rb_provenance_slurm(p);
 }

@@ -3,7 +3,9 @@
 
 Always: the file opens with h5py, /results keys are unique, every row has a host and a rank in [0, --ranks).
 Options add checks: --ref (same key set and the same status per key as a reference file), --rows, --max-rows,
---all-ranks-used, --status BACKEND=STATUS[:TEXT], --workload-status NAME=STATUS, --only-on-ranks BACKEND=R,R.
+--all-ranks-used, --status BACKEND=STATUS[:TEXT], --workload-status NAME=STATUS, --only-on-ranks BACKEND=R,R,
+--only-on-hosts BACKEND=H,H, --hosts N (rows ran on N distinct hosts), --runs N (groups in /runs),
+--run-attr KEY=VALUE (an attribute of the last /runs group; VALUE '*' = present and not empty).
 Exit 0 when every check passes, 1 with the reasons otherwise."""
 import argparse
 import sys
@@ -17,6 +19,7 @@ def load(path):
         runs = f["/runs"]
         last = runs[sorted(runs.keys())[-1]] if len(runs) else None
         run_attrs = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in last.attrs.items()} if last else {}
+        run_attrs["#runs"] = str(len(runs))
 
     def s(v):
         return v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
@@ -26,9 +29,10 @@ def load(path):
     return rows, run_attrs
 
 
-def check_trace(path, nrows, min_parallel, min_measured_parallel=0):
+def check_trace(path, nrows, min_parallel, min_measured_parallel=0, nodes=None):
     """Replays rank 0's hand-outs and results: measured jobs in flight per node never exceed 1."""
     bad = []
+    seen_nodes = set()
     flying, measured_on = {}, {}
     most, most_measured, done = 0, 0, 0
     for line in open(path):
@@ -36,6 +40,7 @@ def check_trace(path, nrows, min_parallel, min_measured_parallel=0):
             continue
         f = line.split()
         ev, job, node, meas = f[1], int(f[2]), int(f[6]), int(f[8])
+        seen_nodes.add(node)
         if ev == "start":
             if job in flying:
                 bad.append("trace: job %d handed out twice" % job)
@@ -63,7 +68,10 @@ def check_trace(path, nrows, min_parallel, min_measured_parallel=0):
     if most_measured < min_measured_parallel:
         bad.append("trace: at most %d measured jobs in flight, expected at least %d" % (most_measured,
                                                                                       min_measured_parallel))
-    print("trace: %d results, at most %d jobs (%d measured) in flight" % (done, most, most_measured))
+    if nodes is not None and len(seen_nodes) != nodes:
+        bad.append("trace: jobs went to %d nodes %s, expected %d" % (len(seen_nodes), sorted(seen_nodes), nodes))
+    print("trace: %d results, at most %d jobs (%d measured) in flight, nodes %s" % (done, most, most_measured,
+                                                                                 sorted(seen_nodes)))
     return bad
 
 
@@ -79,11 +87,16 @@ def main():
     ap.add_argument("--status", action="append", default=[])
     ap.add_argument("--workload-status", action="append", default=[])
     ap.add_argument("--only-on-ranks", action="append", default=[])
+    ap.add_argument("--only-on-hosts", action="append", default=[])
+    ap.add_argument("--hosts", type=int, help="rows ran on this many distinct hosts")
+    ap.add_argument("--runs", type=int, help="groups in /runs")
+    ap.add_argument("--run-attr", action="append", default=[], help="KEY=VALUE of the last /runs group ('*': any)")
     ap.add_argument("--provenance", action="store_true", help="/runs records hostnames and the MPI library")
     ap.add_argument("--trace", help="RNNBENCH_SCHED_TRACE file: at most one measured job per node in flight")
     ap.add_argument("--min-parallel", type=int, default=1, help="with --trace: jobs in flight at once, at least")
     ap.add_argument("--min-measured-parallel", type=int, default=0,
                     help="with --trace: measured jobs in flight at once (on different nodes), at least")
+    ap.add_argument("--nodes", type=int, help="with --trace: jobs went to this many distinct nodes")
     a = ap.parse_args()
 
     rows, run_attrs = load(a.file)
@@ -139,6 +152,26 @@ def main():
         for r in rows:
             if r["backend"] == b and r["status"] == "ok" and r["rank"] not in allowed:
                 bad.append("%s row %s ran on rank %d, allowed %s" % (b, r["workload"], r["rank"], sorted(allowed)))
+    for spec in a.only_on_hosts:
+        b, hosts = spec.split("=", 1)
+        allowed = set(hosts.split(","))
+        sel = [r for r in rows if r["backend"] == b and r["status"] == "ok"]
+        if not sel:
+            bad.append("no ok rows for backend %s" % b)
+        for r in sel:
+            if r["host"] not in allowed:
+                bad.append("%s row %s ran on host %s, allowed %s" % (b, r["workload"], r["host"], sorted(allowed)))
+    if a.hosts is not None:
+        hosts = sorted({r["host"] for r in rows if r["status"] == "ok"})
+        if len(hosts) != a.hosts:
+            bad.append("ok rows ran on hosts %s, expected %d distinct hosts" % (hosts, a.hosts))
+    if a.runs is not None and int(run_attrs["#runs"]) != a.runs:
+        bad.append("/runs has %s groups, expected %d" % (run_attrs["#runs"], a.runs))
+    for spec in a.run_attr:
+        k, want = spec.split("=", 1)
+        got = run_attrs.get(k)
+        if got is None or got == "" or (want != "*" and got != want):
+            bad.append("last /runs group: %s=%r, expected %s" % (k, got, "present" if want == "*" else repr(want)))
     if a.provenance:
         for k in ("hostnames", "mpi_library_version", "mpi_size"):
             if not run_attrs.get(k):
@@ -146,7 +179,7 @@ def main():
         if run_attrs.get("mpi_size") and int(run_attrs["mpi_size"]) != a.ranks:
             bad.append("/runs mpi_size %s, expected %d" % (run_attrs["mpi_size"], a.ranks))
     if a.trace:
-        bad += check_trace(a.trace, len(rows), a.min_parallel, a.min_measured_parallel)
+        bad += check_trace(a.trace, len(rows), a.min_parallel, a.min_measured_parallel, a.nodes)
     statuses = {}
     for r in rows:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
