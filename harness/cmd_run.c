@@ -11,6 +11,7 @@
 #include "mpi_info.h"
 #include "provenance.h"
 #include "registry.h"
+#include "run_published.h"
 #include "run_table.h"
 #include "scheduler.h"
 #include "store.h"
@@ -19,7 +20,9 @@
 
 typedef struct run_args {
     const char *suite, *workloads, *backends, *output;
-    int resume, force, quiet, batch_rows;
+    int resume, force, quiet, batch_rows, no_published;
+    int npublished;
+    const char *published[16]; /* --published FILE */
     rb_timing_policy timing;
     double job_timeout;
     uint64_t seed;
@@ -49,6 +52,13 @@ static void run_usage(FILE *out)
             "  --resume               skip jobs whose key is already in the file\n"
             "  --force                replace an existing results file\n"
             "  --batch-rows N         rows per append+flush (default 8)\n"
+            "published rows (see `rnnbench import --help`):\n"
+            "                         the shipped published figures (results/published: the paper's Table 6 and\n"
+            "                         platforms, DeepBench's GPU tables) of the campaign's shapes are imported into\n"
+            "                         the results file as rows with source 'published' (rows already there are\n"
+            "                         skipped), so `rnnbench report --paper` works on the file as it is\n"
+            "  --no-published         do not import the shipped published rows\n"
+            "  --published FILE       also import this published-rows CSV (repeatable, the campaign's shapes only)\n"
             "measurement (measured backends):\n"
             "  --warmup N             untimed runs before timing (default 1)\n"
             "  --reps N               at least N timed runs (default 5)\n"
@@ -74,6 +84,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t 
         {"job-timeout", required_argument, 0, 'J'}, {"seed", required_argument, 0, 'S'},
         {"backend-opt", required_argument, 0, 'O'}, {"batch-rows", required_argument, 0, 'R'},
         {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
+        {"no-published", no_argument, 0, 'P'},     {"published", required_argument, 0, 'p'},
         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->output = RB_DEFAULT_OUTPUT;
@@ -95,6 +106,14 @@ static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t 
         case 'r': a->resume = 1; break;
         case 'f': a->force = 1; break;
         case 'q': a->quiet = 1; break;
+        case 'P': a->no_published = 1; break;
+        case 'p':
+            if (a->npublished >= 16) {
+                snprintf(err, errlen, "too many --published (at most 16)");
+                return -1;
+            }
+            a->published[a->npublished++] = optarg;
+            break;
         case 'n':
             if (rb_parse_int(optarg, 1, 100000, &v)) goto bad;
             a->timing.min_reps = (int)v;
@@ -256,6 +275,8 @@ int rb_cmd_run(int argc, char **argv)
     size_t np = 0, nj = 0, nb = 0, dups = 0;
     int idx[64];
     rb_options opts[64];
+    rb_run_published pub;
+    memset(&pub, 0, sizeof pub);
 
     if (pr == 1) {
         if (rank == 0)
@@ -283,10 +304,17 @@ int rb_cmd_run(int argc, char **argv)
     int store_ok = 1;
     rb_provenance prov = {0};
     if (rank == 0) {
-        store = rb_store_open(a.output, a.force, err, sizeof err);
-        store_ok = store != NULL;
-        if (!store_ok)
+        /* published rows are read and checked before the results file is opened */
+        if (rb_run_published_prepare(a.output, a.force, !a.no_published, a.published, (size_t)a.npublished, probs,
+                                     np, &pub, err, sizeof err) != 0) {
             fprintf(stderr, "rnnbench run: %s\n", err);
+            store_ok = 0;
+        } else {
+            store = rb_store_open(a.output, a.force, err, sizeof err);
+            store_ok = store != NULL;
+            if (!store_ok)
+                fprintf(stderr, "rnnbench run: %s\n", err);
+        }
     }
     MPI_Bcast(&store_ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (!store_ok) {
@@ -322,6 +350,10 @@ int rb_cmd_run(int argc, char **argv)
             store_ok = 0;
         } else {
             store_backend_configs(store, idx, opts, nb);
+            if (rb_run_published_write(store, &pub, a.output, a.quiet, err, sizeof err) != 0) {
+                fprintf(stderr, "rnnbench run: %s: published rows: %s\n", a.output, err);
+                store_ok = 0;
+            }
         }
         if (dups && !a.quiet)
             fprintf(stderr, "rnnbench run: %zu duplicate job(s) (same shape, backend and options) dropped\n", dups);
@@ -368,6 +400,7 @@ int rb_cmd_run(int argc, char **argv)
             rb_print_run_table(stdout, a.output, jobs, nj, &res);
     }
 out:
+    rb_run_published_free(&pub);
     if (store)
         rb_store_close(store);
     free(skip);
