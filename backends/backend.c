@@ -149,6 +149,32 @@ static int in_range(double x, const char *range)
     return 1;
 }
 
+/* check_options rejected opt with reason inner: name the option that is rejected on its own (the usual case: an
+ * architecture file that does not load) as "--backend-opt NAME.KEY=VALUE: why (allowed: ...)"; a combination that
+ * is rejected only as a whole is reported as "--backend-opt NAME: why". */
+static int blame_option(const rb_backend *b, const rb_options *opt, const rb_status *inner, rb_status *why)
+{
+    const char *reason = inner->msg[0] ? inner->msg : "rejected by the backend";
+    for (int i = 0; opt && i < opt->n; i++) {
+        rb_options one;
+        memset(&one, 0, sizeof one);
+        one.n = 1;
+        memcpy(one.key[0], opt->key[i], sizeof one.key[0]);
+        memcpy(one.val[0], opt->val[i], sizeof one.val[0]);
+        rb_status alone = {{0}};
+        if (b->check_options(&one, &alone) == 0)
+            continue;
+        const char *allowed = NULL;
+        for (const rb_option_spec *s = b->options; s && s->key; s++)
+            if (strcmp(s->key, opt->key[i]) == 0)
+                allowed = s->allowed;
+        return rb_fail(why, "--backend-opt %s.%s=%s: %s%s%s%s", b->name, opt->key[i], opt->val[i],
+                       alone.msg[0] ? alone.msg : reason, allowed ? " (allowed: " : "", allowed ? allowed : "",
+                       allowed ? ")" : "");
+    }
+    return rb_fail(why, "--backend-opt %s: %s", b->name, reason);
+}
+
 int rb_options_check(const rb_backend *b, const rb_options *opt, rb_status *why)
 {
     for (int i = 0; opt && i < opt->n; i++) {
@@ -184,7 +210,7 @@ int rb_options_check(const rb_backend *b, const rb_options *opt, rb_status *why)
     if (b->check_options) {
         rb_status inner = {{0}};
         if (b->check_options(opt, &inner) != 0)
-            return rb_fail(why, "--backend-opt %s: %s", b->name, inner.msg[0] ? inner.msg : "options rejected");
+            return blame_option(b, opt, &inner, why);
     }
     return 0;
 }

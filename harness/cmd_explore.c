@@ -2,16 +2,27 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include "backend_select.h"
 #include "cli.h"
 #include "registry.h"
 
 static void explore_usage(FILE *out)
 {
     fprintf(out,
-            "usage: rnnbench explore --backend NAME --cell lstm|gru|vanilla --hidden H --timesteps T\n"
-            "                        [--input I] [--batch B] [--backend-opt NAME.KEY=VALUE ...]\n"
-            "  Writes every design point the backend considers for the problem as CSV (e.g. the spatial\n"
-            "  backend's (hu, ru, rv) mappings with latency, units and area), for latency-vs-area plots.\n");
+            "usage: rnnbench explore --backend NAME --cell lstm|gru|vanilla --hidden H --timesteps T [options]\n"
+            "  Writes every design point the backend considers for one problem as CSV on stdout (e.g. the spatial\n"
+            "  backend's (hu, ru, rv) mappings with latency, units and area), for latency-vs-area plots.\n"
+            "\n"
+            "  --backend NAME         backend with a design space (spatial); required\n"
+            "  --cell C               lstm, gru or vanilla; required\n"
+            "  --hidden H             hidden size; required\n"
+            "  --timesteps T          sequence length; required\n"
+            "  --input I              input size (default: H)\n"
+            "  --batch B              batch size (default 1)\n"
+            "  --backend-opt B.K=V    option K=V for backend B (repeatable), checked as by `run`; e.g.\n"
+            "                         spatial.arch=baseline (`rnnbench list --backends-only` lists every option)\n"
+            "  --help                 this text\n"
+            "exit codes: 0 ok, 2 bad usage or input\n");
 }
 
 int rb_cmd_explore(int argc, char **argv)
@@ -24,9 +35,8 @@ int rb_cmd_explore(int argc, char **argv)
     const char *backend = NULL;
     rb_problem p = {.cell = RB_CELL_LSTM, .hidden = 0, .input = 0, .batch = 1, .timesteps = 0};
     int have_cell = 0;
-    rb_options o = {0};
-    char opt_backend[64] = "", first_opt_backend[64] = ""; /* the backend the --backend-opt values are for */
-    char err[512];
+    rb_backend_opt_args args = {0};
+    char err[1024];
     long v;
     int c;
     optind = 1;
@@ -51,22 +61,12 @@ int rb_cmd_explore(int argc, char **argv)
             else if (c == 'b') p.batch = (int)v;
             else p.timesteps = (int)v;
             break;
-        case 'o': {
-            char key[RB_OPT_KEY_MAX], val[RB_OPT_VAL_MAX];
-            if (rb_parse_backend_opt(optarg, opt_backend, sizeof opt_backend, key, sizeof key, val, sizeof val, err,
-                                     sizeof err) != 0 ||
-                rb_options_add(&o, opt_backend, key, val, err, sizeof err) != 0) {
+        case 'o':
+            if (rb_backend_opt_args_add(&args, optarg, err, sizeof err) != 0) {
                 fprintf(stderr, "rnnbench explore: %s\n", err);
                 return RB_EXIT_USAGE;
             }
-            if (first_opt_backend[0] && strcmp(first_opt_backend, opt_backend) != 0) {
-                fprintf(stderr, "rnnbench explore: --backend-opt for two backends ('%s', '%s')\n",
-                        first_opt_backend, opt_backend);
-                return RB_EXIT_USAGE;
-            }
-            snprintf(first_opt_backend, sizeof first_opt_backend, "%s", opt_backend);
             break;
-        }
         case 'h': explore_usage(stdout); return RB_EXIT_OK;
         default: explore_usage(stderr); return RB_EXIT_USAGE;
         }
@@ -76,18 +76,24 @@ int rb_cmd_explore(int argc, char **argv)
         explore_usage(stderr);
         return RB_EXIT_USAGE;
     }
-    if (first_opt_backend[0] && strcmp(first_opt_backend, backend) != 0) {
-        fprintf(stderr, "rnnbench explore: --backend-opt is for '%s', not '%s'\n", first_opt_backend, backend);
-        return RB_EXIT_USAGE;
-    }
     if (!p.input)
         p.input = p.hidden;
     rb_problem_default_name(&p);
-    const rb_backend *b = rb_backend_find(backend);
-    if (!b) {
-        fprintf(stderr, "rnnbench explore: unknown backend '%s' (see `rnnbench list --backends-only`)\n", backend);
+    /* the same selection and option checks as `run` */
+    int idx[1];
+    rb_options o;
+    size_t nb = 0;
+    int not_one = strchr(backend, ',') != NULL || strcmp(backend, "all") == 0;
+    if (not_one || rb_backends_select(backend, &args, idx, &o, 1, &nb, err, sizeof err) != 0) {
+        if (not_one)
+            fprintf(stderr, "rnnbench explore: --backend takes one backend name, not '%s'\n", backend);
+        else if (strncmp(err, "--backend-opt", 13) == 0)
+            fprintf(stderr, "rnnbench explore: %s\n", err);
+        else
+            fprintf(stderr, "rnnbench explore: --backend: %s (see `rnnbench list --backends-only`)\n", err);
         return RB_EXIT_USAGE;
     }
+    const rb_backend *b = rb_backend_at((size_t)idx[0]);
     if (!b->explore) {
         fprintf(stderr, "rnnbench explore: backend '%s' has no design space to explore\n", backend);
         return RB_EXIT_USAGE;

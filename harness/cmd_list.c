@@ -1,8 +1,10 @@
-/* harness/cmd_list.c — `rnnbench list`: suites, their workloads, backends and whether each can run here. */
+/* harness/cmd_list.c — `rnnbench list`: suites, their workloads, backends (whether each can run here, and the
+ * options each declares). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "backend_select.h"
 #include "cli.h"
 #include "probe_cache.h"
 #include "registry.h"
@@ -10,8 +12,13 @@
 static void list_usage(FILE *out)
 {
     fprintf(out, "usage: rnnbench list [--suite NAME | --workloads FILE] [--backends-only]\n"
-                 "  Lists built-in suites, the workloads of one suite or file (default: paper), and every\n"
-                 "  compiled-in backend with its kind and whether it can run on this machine.\n");
+                 "  Lists the built-in suites, the workloads of one suite or file, and every compiled-in backend:\n"
+                 "  its kind, whether it can run on this machine (and why not), and the options it accepts.\n"
+                 "\n"
+                 "  --suite NAME           workloads of this built-in suite (default paper)\n"
+                 "  --workloads FILE       workloads of this file instead\n"
+                 "  --backends-only        only the backends and their options\n"
+                 "  --help                 this text\n");
 }
 
 int rb_cmd_list(int argc, char **argv)
@@ -66,7 +73,8 @@ int rb_cmd_list(int argc, char **argv)
         printf("  %-10s %-9s %-11s %s\n", b->name, rb_kind_name(b->kind), ok ? "available" : "unavailable",
                b->summary);
         if (!ok)
-            printf("  %-10s %-9s %-11s   why: %s\n", "", "", "", st.msg);
+            printf("             why unavailable: %s\n", st.msg);
+        rb_backend_print_options(stdout, b, "             ");
     }
     return RB_EXIT_OK;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "backend_select.h"
 #include "cli.h"
 #include "mpi_info.h"
 #include "provenance.h"
@@ -26,10 +27,7 @@ typedef struct run_args {
     rb_timing_policy timing;
     double job_timeout;
     uint64_t seed;
-    int nopt;
-    char opt_backend[64][32];
-    char opt_key[64][RB_OPT_KEY_MAX];
-    char opt_val[64][RB_OPT_VAL_MAX];
+    rb_backend_opt_args opts;
 } run_args;
 
 static void run_usage(FILE *out)
@@ -46,7 +44,9 @@ static void run_usage(FILE *out)
             "backends:\n"
             "  --backends a,b,...     backends to run (default: all compiled in; ones that cannot run here are\n"
             "                         stored as 'unavailable' with the reason)\n"
-            "  --backend-opt B.K=V    option K=V for backend B (repeatable), e.g. spatial.arch=FILE\n"
+            "  --backend-opt B.K=V    option K=V for backend B (repeatable), e.g. spatial.arch=FILE; every option is\n"
+            "                         checked against B's declared ones before anything runs (`rnnbench list\n"
+            "                         --backends-only` lists them with their defaults)\n"
             "output:\n"
             "  --output FILE.h5       results file (default " RB_DEFAULT_OUTPUT "); an existing file is appended to\n"
             "  --resume               skip jobs whose key is already in the file\n"
@@ -143,14 +143,8 @@ static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t 
             if (rb_parse_u64(optarg, &a->seed)) goto bad;
             break;
         case 'O':
-            if (a->nopt >= 64) {
-                snprintf(err, errlen, "too many --backend-opt (at most 64)");
+            if (rb_backend_opt_args_add(&a->opts, optarg, err, errlen) != 0)
                 return -1;
-            }
-            if (rb_parse_backend_opt(optarg, a->opt_backend[a->nopt], 32, a->opt_key[a->nopt], RB_OPT_KEY_MAX,
-                                     a->opt_val[a->nopt], RB_OPT_VAL_MAX, err, errlen))
-                return -1;
-            a->nopt++;
             break;
         case 'h': return 1;
         case ':':
@@ -177,55 +171,14 @@ static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t 
     return 0;
 }
 
-/* Resolves --backends into registry indices and each backend's options. */
+/* --backends and every --backend-opt, validated against the backends' declared options (nothing opened yet). */
 static int select_backends(const run_args *a, int *idx, rb_options *opts, size_t *nb, char *err, size_t errlen)
 {
-    *nb = 0;
-    if (!a->backends || strcmp(a->backends, "all") == 0) {
-        for (size_t i = 0; i < rb_backend_count(); i++)
-            idx[(*nb)++] = (int)i;
-    } else {
-        char list[1024];
-        snprintf(list, sizeof list, "%s", a->backends);
-        char *save = NULL;
-        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            const rb_backend *b = rb_backend_find(tok);
-            if (!b) {
-                size_t used = (size_t)snprintf(err, errlen, "--backends: unknown backend '%s' (known:", tok);
-                for (size_t i = 0; i < rb_backend_count() && used < errlen; i++)
-                    used += (size_t)snprintf(err + used, errlen - used, " %s", rb_backend_at(i)->name);
-                if (used < errlen)
-                    snprintf(err + used, errlen - used, ")");
-                return -1;
-            }
-            int i = 0;
-            while (rb_backend_at((size_t)i) != b)
-                i++;
-            for (size_t k = 0; k < *nb; k++)
-                if (idx[k] == i) {
-                    snprintf(err, errlen, "--backends: '%s' given twice", tok);
-                    return -1;
-                }
-            idx[(*nb)++] = i;
-        }
-        if (*nb == 0) {
-            snprintf(err, errlen, "--backends: empty list");
-            return -1;
-        }
-    }
-    memset(opts, 0, *nb * sizeof *opts);
-    for (int o = 0; o < a->nopt; o++) {
-        size_t k;
-        for (k = 0; k < *nb; k++)
-            if (strcmp(rb_backend_at((size_t)idx[k])->name, a->opt_backend[o]) == 0)
-                break;
-        if (k == *nb) {
-            snprintf(err, errlen, "--backend-opt %s.%s: backend '%s' is not selected", a->opt_backend[o],
-                     a->opt_key[o], a->opt_backend[o]);
-            return -1;
-        }
-        if (rb_options_add(&opts[k], a->opt_backend[o], a->opt_key[o], a->opt_val[o], err, errlen) != 0)
-            return -1;
+    char why[896];
+    if (rb_backends_select(a->backends, &a->opts, idx, opts, 64, nb, why, sizeof why) != 0) {
+        /* option errors name the flag themselves; list errors get it here */
+        snprintf(err, errlen, "%s%s", strncmp(why, "--backend-opt", 13) == 0 ? "" : "--backends: ", why);
+        return -1;
     }
     return 0;
 }
@@ -283,10 +236,18 @@ int rb_cmd_run(int argc, char **argv)
             run_usage(stdout);
         goto out;
     }
-    if (pr != 0 || rb_load_problems(a.suite, a.workloads, "paper", &probs, &np, err, sizeof err) != 0 ||
-        select_backends(&a, idx, opts, &nb, err, sizeof err) != 0) {
-        if (rank == 0)
+    /* everything is checked before the results file is opened; every rank checks the same command line, and a
+     * file one rank cannot read stops them all (rank 0's message first) */
+    int bad = pr != 0 || rb_load_problems(a.suite, a.workloads, "paper", &probs, &np, err, sizeof err) != 0 ||
+              select_backends(&a, idx, opts, &nb, err, sizeof err) != 0;
+    int any_bad = bad, rank0_bad = bad;
+    MPI_Allreduce(&bad, &any_bad, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Bcast(&rank0_bad, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (any_bad) {
+        if (rank == 0 && bad)
             fprintf(stderr, "rnnbench run: %s\n(see `rnnbench run --help`)\n", err);
+        else if (bad && !rank0_bad)
+            fprintf(stderr, "rnnbench run: rank %d: %s\n", rank, err);
         rc = RB_EXIT_USAGE;
         goto out;
     }

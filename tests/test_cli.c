@@ -91,7 +91,7 @@ START_TEST(test_usage_errors)
     ck_assert_int_eq(rnnbench("explore --backend-opt spatial.arch=baseline --backend brainwave --cell gru --hidden 8 "
                               "--timesteps 2"),
                      2);
-    EXPECT(2, "is for 'spatial', not 'brainwave'");
+    EXPECT(2, "backend 'spatial' is not selected (selected: brainwave)");
     ck_assert_int_eq(rnnbench("report"), 2);
 }
 END_TEST
@@ -105,6 +105,13 @@ START_TEST(test_help_and_list)
     ck_assert_int_eq(rnnbench("list"), 0);
     EXPECT(0, "cpu-blas");
     EXPECT(0, "gru-2816-t750");
+    /* every backend's declared options, with allowed values, default and help */
+    ck_assert_int_eq(rnnbench("list --backends-only"), 0);
+    EXPECT(0, "options (--backend-opt spatial.KEY=VALUE):");
+    EXPECT(0, "input  skip|full  (default: skip)");
+    EXPECT(0, "precision  fp32|tf32|fp16  (default: fp32)");
+    EXPECT(0, "arithmetic of the GEMMs");
+    ck_assert_msg(strstr(out_text, "gru-2816-t750") == NULL, "--backends-only lists workloads:\n%s", out_text);
     ck_assert_int_eq(rnnbench("list --suite deepbench-inference"), 0);
 }
 END_TEST
@@ -173,6 +180,87 @@ START_TEST(test_foreign_output_left_intact)
 }
 END_TEST
 
+/* The whole file's bytes (malloc'd), for "left byte-identical" checks. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* Each mistyped --backend-opt of issue 17 (unknown key, bad value, missing arch file, a GPU option on a machine
+ * without a GPU, an option for a backend that is not selected) is refused before the results file is opened:
+ * exit 2, "--backend-opt NAME.KEY=VALUE: why", the existing file byte-identical; `explore` refuses the same. */
+START_TEST(test_bad_backend_opts)
+{
+    static const struct {
+        const char *backends, *opt, *why;
+    } bad[] = {
+        {"spatial", "spatial.foo=1", "unknown option (known: arch, input)"},
+        {"spatial", "spatial.input=half", "not a valid value (allowed: skip|full)"},
+        {"spatial", "spatial.arch=nonexist.arch", "nonexist.arch"},
+        {"cpu-blas", "cpu-blas.threadz=4", "unknown option"},
+        {"cublas", "cublas.precision=fp64", "not a valid value (allowed: fp32|tf32|fp16)"},
+        {"cudnn", "cudnn.algo=fastest", "not a valid value (allowed: standard|"},
+        {"brainwave", "brainwave.format=ms-fp7", "not a valid value (allowed: ms-fp8|ms-fp9)"},
+        {"brainwave", "brainwave.arch=nonexist.arch", "nonexist.arch"},
+        {"cpu-blas", "spatial.input=full", "backend 'spatial' is not selected (selected: cpu-blas)"},
+    };
+    const char *out = tmp_path("badopt.h5");
+    unlink(out);
+    char args[1024];
+    snprintf(args, sizeof args, "run --workloads %s/tests/data/tiny.txt --backends brainwave --quiet --output %s",
+             RB_SOURCE_DIR, out);
+    ck_assert_msg(rnnbench(args) == 0, "%s", out_text);
+    size_t len0 = 0;
+    char *before = slurp(out, &len0);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(args, sizeof args, "run --workloads %s/tests/data/tiny.txt --backends %s --backend-opt %s --output %s",
+                 RB_SOURCE_DIR, bad[i].backends, bad[i].opt, out);
+        ck_assert_msg(rnnbench(args) == 2, "%s: exit not 2:\n%s", bad[i].opt, out_text);
+        char want[512];
+        snprintf(want, sizeof want, "rnnbench run: --backend-opt %s: %s", bad[i].opt, bad[i].why);
+        EXPECT(2, want);
+        if (strcmp(bad[i].backends, "cublas") == 0) { /* the default list (all backends) checks the same way */
+            snprintf(args, sizeof args, "run --workloads %s/tests/data/tiny.txt --backend-opt %s --output %s",
+                     RB_SOURCE_DIR, bad[i].opt, out);
+            ck_assert_msg(rnnbench(args) == 2, "%s with all backends: exit not 2:\n%s", bad[i].opt, out_text);
+            EXPECT(2, want);
+        }
+        size_t len = 0;
+        char *after = slurp(out, &len);
+        ck_assert_msg(len == len0 && memcmp(before, after, len) == 0, "%s changed %s", bad[i].opt, out);
+        free(after);
+    }
+    free(before);
+    /* explore: the same checks, the same messages */
+    ck_assert_int_eq(rnnbench("explore --backend spatial --cell gru --hidden 8 --timesteps 2 "
+                              "--backend-opt spatial.input=half"),
+                     2);
+    EXPECT(2, "rnnbench explore: --backend-opt spatial.input=half: not a valid value (allowed: skip|full)");
+    ck_assert_int_eq(rnnbench("explore --backend spatial --cell gru --hidden 8 --timesteps 2 "
+                              "--backend-opt spatial.foo=1"),
+                     2);
+    EXPECT(2, "rnnbench explore: --backend-opt spatial.foo=1: unknown option (known: arch, input)");
+    ck_assert_int_eq(rnnbench("explore --backend spatial --cell gru --hidden 8 --timesteps 2 "
+                              "--backend-opt spatial.arch=nonexist.arch"),
+                     2);
+    EXPECT(2, "rnnbench explore: --backend-opt spatial.arch=nonexist.arch: nonexist.arch");
+    ck_assert_int_eq(rnnbench("explore --backend spatial --cell gru --hidden 8 --timesteps 2 "
+                              "--backend-opt spatial.arch=baseline"),
+                     0);
+    EXPECT(0, "hu");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -182,6 +270,7 @@ int main(void)
     tcase_add_test(tc, test_help_and_list);
     tcase_add_test(tc, test_campaign_and_resume);
     tcase_add_test(tc, test_foreign_output_left_intact);
+    tcase_add_test(tc, test_bad_backend_opts);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }
