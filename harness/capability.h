@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #define RB_CAP_MAX_BACKENDS 32
-#define RB_CAP_WHY_MAX 160
+#define RB_CAP_WHY_MAX 256 /* = RB_MSG_MAX: a probe's reason travels whole */
 
 typedef struct rb_caps {
     int32_t rank;     /* world rank */

@@ -23,6 +23,18 @@ static void fmt_num(char *buf, size_t len, const char *fmt, double v)
         snprintf(buf, len, "-");
 }
 
+/* Has an earlier row (of the same backend) in latest[0..upto) the same unavailable reason? */
+static int reason_seen(const rb_record *const *latest, size_t upto, const rb_record *r)
+{
+    for (size_t i = 0; i < upto; i++) {
+        const rb_record *q = latest[i];
+        if (q && strcmp(q->status, "unavailable") == 0 && strcmp(q->backend, r->backend) == 0 &&
+            strcmp(q->message, r->message) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 void rb_print_run_table(FILE *out, const char *path, const rb_job *jobs, size_t nj, const rb_campaign_result *res)
 {
     rb_record *rows = NULL;
@@ -36,8 +48,15 @@ void rb_print_run_table(FILE *out, const char *path, const rb_job *jobs, size_t 
             "median_ms", "p99_ms", "GFLOP/s", "GFLOP/s", "latency", "max_rel", "note");
     fprintf(out, "%-22s %-10s %-11s %11s %11s %10s %10s %-9s %10s\n", "", "", "", "", "", "(deepb.)", "(full)",
             "source", "error");
+    const rb_record **latest = calloc(nj ? nj : 1, sizeof *latest);
+    if (!latest) {
+        free(rows);
+        fprintf(stderr, "rnnbench run: out of memory printing the table\n");
+        return;
+    }
+    size_t unavailable = 0;
     for (size_t i = 0; i < nj; i++) {
-        const rb_record *r = latest_row(rows, n, jobs[i].key);
+        const rb_record *r = latest[i] = latest_row(rows, n, jobs[i].key);
         if (!r)
             continue;
         char med[32], p99[32], gd[32], gf[32], rel[32];
@@ -46,10 +65,22 @@ void rb_print_run_table(FILE *out, const char *path, const rb_job *jobs, size_t 
         fmt_num(gd, sizeof gd, "%.1f", r->gflops_deepbench);
         fmt_num(gf, sizeof gf, "%.1f", r->gflops_full);
         fmt_num(rel, sizeof rel, "%.2e", r->max_rel_err);
-        fprintf(out, "%-22s %-10s %-11s %11s %11s %10s %10s %-9s %10s  %.60s\n", r->workload, r->backend, r->status,
-                med, p99, gd, gf, r->latency_source, rel, r->message);
+        int unav = strcmp(r->status, "unavailable") == 0;
+        unavailable += unav;
+        /* an unavailable backend's reason is the same on every row: it is printed once, below the table */
+        fprintf(out, "%-22s %-10s %-11s %11s %11s %10s %10s %-9s %10s  %s\n", r->workload, r->backend, r->status,
+                med, p99, gd, gf, r->latency_source, rel, unav ? "(reason below)" : r->message);
+    }
+    if (unavailable) {
+        fprintf(out, "\nunavailable here:\n");
+        for (size_t i = 0; i < nj; i++) {
+            const rb_record *r = latest[i];
+            if (r && strcmp(r->status, "unavailable") == 0 && !reason_seen(latest, i, r))
+                fprintf(out, "  %-10s %s\n", r->backend, r->message);
+        }
     }
     fprintf(out, "\n%zu ok, %zu failed, %zu unavailable, %zu timeout, %zu skipped (--resume); results in %s\n",
             res->ok, res->failed, res->unavailable, res->timeout, res->skipped, path);
+    free(latest);
     free(rows);
 }

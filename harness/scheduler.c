@@ -290,14 +290,22 @@ static void record_unrunnable(coord *k)
             capable |= k->slots[s].active && k->caps[s].ok[b];
         if (capable)
             continue;
-        char why[224];
+        /* the message keeps the probe's reason whole: "no rank can run B: why [ranks]" when that fits the row,
+         * else the first reason alone */
+        char why[1024], msg[sizeof(((rb_record *)0)->message)];
         reasons(k, b, why, sizeof why);
+        int w = snprintf(msg, sizeof msg, "no rank can run %s: %s", rb_backend_at((size_t)b)->name, why);
+        if (w < 0 || (size_t)w >= sizeof msg)
+            for (int s = 0; s < k->size; s++)
+                if (k->caps[s].executes && !k->caps[s].ok[b]) {
+                    snprintf(msg, sizeof msg, "%s", k->caps[s].why[b]);
+                    break;
+                }
         for (size_t j = 0; j < k->c->n; j++) {
             if (k->state[j] != JOB_PENDING || k->c->jobs[j].backend_index != b)
                 continue;
             rb_job_result r;
-            rb_result_synth(&r, &k->c->jobs[j], (int)j, "unavailable", k->host, 0, "no rank can run %s: %s",
-                            rb_backend_at((size_t)b)->name, why);
+            rb_result_synth(&r, &k->c->jobs[j], (int)j, "unavailable", k->host, 0, "%s", msg);
             k->state[j] = JOB_DONE;
             k->pending--;
             add_result(k, &r);

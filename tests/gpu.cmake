@@ -10,6 +10,12 @@ rb_add_check_test(test_gpu_backends
   SOURCES ${CMAKE_SOURCE_DIR}/tests/test_gpu_backends.c ${CMAKE_SOURCE_DIR}/tests/gpu_checks.c
   LIBS ${_rb_gpu_libs})
 target_compile_definitions(test_gpu_backends PRIVATE ${_rb_gpu_defs})
+# device nodes and driver looked up without CUDA (gpu_presence.c is plain C, so this runs on every build)
+rb_add_check_test(test_gpu_presence
+  SOURCES ${CMAKE_SOURCE_DIR}/tests/test_gpu_presence.c ${CMAKE_SOURCE_DIR}/backends/cublas/gpu_presence.c
+  LIBS ${_rb_gpu_libs})
+target_include_directories(test_gpu_presence PRIVATE ${CMAKE_SOURCE_DIR}/backends/cublas)
+target_compile_definitions(test_gpu_presence PRIVATE ${_rb_gpu_defs})
 add_executable(gpu-selftest ${CMAKE_SOURCE_DIR}/tests/gpu_selftest.c ${CMAKE_SOURCE_DIR}/tests/gpu_checks.c)
 target_link_libraries(gpu-selftest PRIVATE ${_rb_gpu_libs})
 target_compile_definitions(gpu-selftest PRIVATE ${_rb_gpu_defs})

@@ -261,6 +261,53 @@ START_TEST(test_bad_backend_opts)
 }
 END_TEST
 
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t k = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        k++;
+    return k;
+}
+
+/* A backend that cannot run here (cublas without a GPU, or built without CUDA): its probe's reason is stored whole
+ * in every row, and the table `run` prints shows it once, below the rows, not cut on each row. */
+START_TEST(test_unavailable_reason_once)
+{
+    ck_assert_int_eq(rnnbench("list --backends-only"), 0);
+    const char *p = strstr(out_text, "  cublas ");
+    ck_assert_ptr_nonnull(p);
+    const char *w = strstr(p, "why unavailable: ");
+    if (!w || w > strstr(p, "options")) {
+        printf("SKIP: test_unavailable_reason_once: cublas can run here\n");
+        return;
+    }
+    char why[300];
+    snprintf(why, sizeof why, "%.*s", (int)strcspn(w + 17, "\n"), w + 17);
+    const char *out = tmp_path("unavailable.h5");
+    unlink(out);
+    char args[1024];
+    snprintf(args, sizeof args, "run --workloads %s/tests/data/tiny.txt --backends cpu-blas,cublas --reps 1 "
+             "--min-time 0 --output %s", RB_SOURCE_DIR, out);
+    ck_assert_msg(rnnbench(args) == 0, "%s", out_text);
+    ck_assert_msg(count_of(out_text, why) == 1, "reason '%s' not shown exactly once:\n%s", why, out_text);
+    EXPECT(0, "unavailable here:");
+    ck_assert_uint_eq(count_of(out_text, "(reason below)"), 3);
+    rb_record *rows = NULL;
+    size_t n = 0;
+    char err[256];
+    ck_assert_int_eq(rb_store_read(out, &rows, &n, err, sizeof err), 0);
+    size_t unav = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(rows[i].backend, "cublas") == 0) {
+            ck_assert_str_eq(rows[i].status, "unavailable");
+            ck_assert_msg(strstr(rows[i].message, why) != NULL, "row message '%s' lacks '%s'", rows[i].message, why);
+            unav++;
+        }
+    ck_assert_uint_eq(unav, 3);
+    free(rows);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -271,6 +318,7 @@ int main(void)
     tcase_add_test(tc, test_campaign_and_resume);
     tcase_add_test(tc, test_foreign_output_left_intact);
     tcase_add_test(tc, test_bad_backend_opts);
+    tcase_add_test(tc, test_unavailable_reason_once);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }

@@ -17,8 +17,10 @@ extern "C" {
 #include "backend.h"
 
 /* ---- probe and device ---- */
-/* 0 when at least one CUDA device is usable; -1 with the CUDA error (string, name, number) otherwise.
- * Never crashes without a driver: the count is set to 0 before cudaGetDeviceCount. */
+/* 0 when at least one CUDA device is usable; -1 otherwise with the reason: "no NVIDIA GPU found (no /dev/nvidia*)"
+ * when there is no device node (CUDA is not asked), else the CUDA error (string, name, number; for a driver older
+ * than the runtime, both versions). Never crashes without a driver: the count is set to 0 before
+ * cudaGetDeviceCount. */
 int rb_gpu_probe(rb_status *why);
 /* Selects device `dev` (after checking it exists) and writes "NAME (sm_XY, N SMs, driver a.b, runtime c.d)"
  * into desc and the bare name into name. 0 or -1 with reason. */

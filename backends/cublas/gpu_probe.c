@@ -1,8 +1,10 @@
-/* backends/cublas/gpu_probe.c — GPU discovery for the GPU backends: the no-crash device probe, device selection
- * with a one-line description, CUDA error formatting, and the build facts reported as backend configuration. */
+/* backends/cublas/gpu_probe.c — GPU discovery for the GPU backends: the no-crash device probe (device nodes first,
+ * then CUDA: gpu_presence.h), device selection with a one-line description, CUDA error formatting, and the build
+ * facts reported as backend configuration. */
 #include <stdio.h>
 #include <cuda_runtime_api.h>
 #include "gpu_common.h"
+#include "gpu_presence.h"
 
 int rb_gpu_cuda_fail(rb_status *st, int cuda_err, const char *what)
 {
@@ -12,10 +14,21 @@ int rb_gpu_cuda_fail(rb_status *st, int cuda_err, const char *what)
 
 int rb_gpu_probe(rb_status *why)
 {
+    /* no device: say so, without asking CUDA (whose answer is then a misleading driver/runtime version error) */
+    char absent[RB_MSG_MAX];
+    if (!rb_gpu_present(RB_GPU_DEV_DIR, RB_GPU_PROC_DRIVER, absent, sizeof absent))
+        return rb_fail(why, "%s", absent);
     int n = 0; /* stays 0 when the runtime finds no driver */
     cudaError_t e = cudaGetDeviceCount(&n);
     if (e != cudaSuccess) {
         (void)cudaGetLastError(); /* clear it so later calls are not confused */
+        if (e == cudaErrorInsufficientDriver) {
+            char drv[64];
+            rb_gpu_driver_version(RB_GPU_PROC_DRIVER, drv, sizeof drv);
+            return rb_fail(why, "no usable GPU: the NVIDIA driver (%s) is older than this build's CUDA runtime %d.%d "
+                                "needs: cudaGetDeviceCount: %s (error %d)", drv[0] ? drv : "version unknown",
+                           CUDART_VERSION / 1000, (CUDART_VERSION % 1000) / 10, cudaGetErrorName(e), (int)e);
+        }
         return rb_fail(why, "no usable GPU: cudaGetDeviceCount: %s (%s, error %d)", cudaGetErrorString(e),
                        cudaGetErrorName(e), (int)e);
     }
