@@ -141,8 +141,10 @@ typedef struct rb_backend {
     double (*error_bound)(const rb_problem *p, const rb_options *opt);
     /* Optional, simulated/modeled backends only: writes an identifier of the numerics selected by opt (e.g.
      * "int8-lut1024", "ms-fp8"), such that run()'s output depends only on (problem shape, seed, this identifier).
-     * When given, the harness may serve y from its output cache instead of calling run(); report() must then not
-     * rely on run() having been called. 0, or -1 when the output cannot be cached. */
+     * When given, the harness may serve y from its output cache instead of calling run(): it then calls prepare()
+     * with w == NULL (no weights are generated), never calls run(), and calls report() with x == NULL, so prepare()
+     * must accept w == NULL (run() may then refuse) and report() must not rely on run() or x. 0, or -1 when the
+     * output cannot be cached. */
     int (*numerics_id)(const rb_options *opt, char *out, size_t len);
 } rb_backend;
 

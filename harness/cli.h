@@ -17,6 +17,7 @@ int rb_cmd_run(int argc, char **argv);
 int rb_cmd_list(int argc, char **argv);
 int rb_cmd_explore(int argc, char **argv);
 int rb_cmd_import(int argc, char **argv);
+int rb_cmd_cache(int argc, char **argv);
 
 /* Parses "name.key=value" into backend name and option. Returns 0, or -1 with err ("--backend-opt 'x': why"). */
 int rb_parse_backend_opt(const char *arg, char *backend, size_t blen, char *key, size_t klen, char *val,

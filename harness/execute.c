@@ -1,65 +1,54 @@
-/* harness/execute.c — runs one job in this process: probe (once), weights and fp32 reference (cached between
- * consecutive jobs on the same problem), prepare, verify, time (measured backends) or ask for the simulated/modeled
- * figures, and fill the record. */
+/* harness/execute.c — runs one job in this process: probe (once), weights and fp32 reference (problem_data.h: kept
+ * between consecutive jobs on the same problem, the reference also in the on-disk output cache), prepare, verify,
+ * time (measured backends) or ask for the simulated/modeled figures, and fill the record. A simulated/modeled backend
+ * that names its numerics (numerics_id) gets its output from the output cache when it is there: then it is prepared
+ * without weights, run() is not called, and the cached output is checked against the reference exactly as a fresh
+ * one (the row's extras start with output=cache). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "execute.h"
+#include "output_cache.h"
+#include "parallel.h"
 #include "probe_cache.h"
+#include "problem_data.h"
 #include "registry.h"
 #include "stats.h"
 
-/* ---- problem data cache: weights, inputs and reference output of the last problem ---- */
-static struct {
-    int valid, have_ref;
-    rb_problem p;
-    uint64_t seed;
-    rb_weights w;
-    float *x, *ref;
-} cache;
-
 void rb_execute_clear_cache(void)
 {
-    if (cache.valid)
-        rb_weights_free(&cache.w);
-    free(cache.x);
-    free(cache.ref);
-    memset(&cache, 0, sizeof cache);
+    rb_pdata_clear();
 }
 
-static int same_shape(const rb_problem *a, const rb_problem *b)
+/* 1 when b's output for this job may come from (and go to) the output cache; the cache key is filled. */
+static int output_cacheable(const rb_backend *b, const rb_job *job, rb_cache_key *key)
 {
-    return a->cell == b->cell && a->hidden == b->hidden && a->input == b->input && a->batch == b->batch &&
-           a->timesteps == b->timesteps;
+    char dir[4096], id[RB_CACHE_KEY_MAX / 2], numerics[RB_CACHE_KEY_MAX / 2 + 40];
+    if (b->kind == RB_MEASURED || !b->numerics_id || !rb_cache_enabled(dir, sizeof dir) ||
+        b->numerics_id(&job->opts, id, sizeof id) != 0)
+        return 0;
+    snprintf(numerics, sizeof numerics, "%s:%s", b->name, id);
+    rb_cache_key_make(key, &job->problem, job->seed, numerics);
+    return 1;
 }
 
-static int load_problem(const rb_problem *p, uint64_t seed, int need_ref)
+/* Puts "output=cache" first in the extras (what follows may be cut at the column's width, as always). */
+static void mark_served(rb_record *r)
 {
-    if (!cache.valid || !same_shape(&cache.p, p) || cache.seed != seed) {
-        rb_execute_clear_cache();
-        /* valid only once weights and inputs both exist: a failed allocation leaves an empty cache */
-        if (rb_weights_init(&cache.w, p, seed) != 0)
-            return -1;
-        cache.x = rb_inputs_make(p, seed);
-        if (!cache.x) {
-            rb_weights_free(&cache.w);
-            return -1;
-        }
-        cache.valid = 1;
-        cache.p = *p;
-        cache.seed = seed;
+    static const char mark[] = "output=cache";
+    char tmp[sizeof r->extras];
+    size_t n = strlen(mark), m = strnlen(r->extras, sizeof r->extras - 1);
+    memcpy(tmp, mark, n);
+    if (m) {
+        tmp[n++] = ';';
+        if (m > sizeof tmp - 1 - n)
+            m = sizeof tmp - 1 - n;
+        memcpy(tmp + n, r->extras, m);
+        n += m;
     }
-    if (need_ref && !cache.have_ref) {
-        cache.ref = malloc(rb_output_len(p) * sizeof(float));
-        if (!cache.ref || rb_reference_forward(p, &cache.w, cache.x, cache.ref) != 0) {
-            free(cache.ref);
-            cache.ref = NULL;
-            return -1;
-        }
-        cache.have_ref = 1;
-    }
-    return 0;
+    tmp[n] = '\0';
+    memcpy(r->extras, tmp, n + 1);
 }
 
 static void set_status(rb_record *r, const char *status, const char *msg)
@@ -168,42 +157,58 @@ int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec,
     rb_record_from_job(rec, job);
     snprintf(rec->host, sizeof rec->host, "%s", cfg->host ? cfg->host : "");
     rec->rank = cfg->rank;
+    if (cfg->threads > 0)
+        rb_par_set_threads(cfg->threads);
 
     const rb_backend *b = rb_backend_at((size_t)job->backend_index);
+    const rb_problem *p = &job->problem;
     rb_status st = {{0}};
     if (rb_probe_once((size_t)job->backend_index, &st) != 0) {
         set_status(rec, "unavailable", st.msg);
         rec->timestamp = rb_wall_time();
         return 0;
     }
-    if (load_problem(&job->problem, job->seed, 1) != 0) {
-        set_status(rec, "failed", "harness: out of memory for weights, inputs or reference output");
+    size_t len = rb_output_len(p);
+    float *y = len && len <= SIZE_MAX / sizeof(float) ? calloc(len, sizeof(float)) : NULL;
+    if (!y) {
+        set_status(rec, "failed", "harness: out of memory for the output");
         rec->timestamp = rb_wall_time();
         return -1;
     }
-    float *y = calloc(rb_output_len(&job->problem), sizeof(float));
-    if (!y) {
-        set_status(rec, "failed", "harness: out of memory for the output");
+    rb_cache_key ykey;
+    int cacheable = output_cacheable(b, job, &ykey);
+    const float *ref = NULL, *x = NULL;
+    const rb_weights *w = NULL;
+    /* served: the reference and this numerics' output both come from the caches, no weights needed */
+    int served = cacheable && rb_cache_get(&ykey, y, len) == 0 && rb_pdata_reference(p, job->seed, 0, &ref) == 0;
+    if (!served && (rb_pdata_inputs(p, job->seed, &w, &x) != 0 || rb_pdata_reference(p, job->seed, 1, &ref) != 0)) {
+        set_status(rec, "failed", "harness: out of memory for weights, inputs or reference output");
+        free(y);
+        rec->timestamp = rb_wall_time();
         return -1;
     }
     void *state = NULL;
-    if (b->prepare(&job->problem, &cache.w, &job->opts, &state, &st) != 0) {
+    if (b->prepare(p, w, &job->opts, &state, &st) != 0) {
         set_status(rec, "failed", st.msg[0] ? st.msg : "prepare failed");
         goto done;
     }
     double dev = -1;
-    if (b->run(state, cache.x, y, &dev, &st) != 0) { /* functional run, checked against the reference */
+    if (!served && b->run(state, x, y, &dev, &st) != 0) { /* functional run, checked against the reference */
         set_status(rec, "failed", st.msg[0] ? st.msg : "run failed");
         goto done;
     }
-    rb_compare(y, cache.ref, rb_output_len(&job->problem), &rec->max_abs_err, &rec->max_rel_err);
+    if (!served && cacheable)
+        rb_cache_trace("compute", &ykey);
+    rb_compare(y, ref, len, &rec->max_abs_err, &rec->max_rel_err);
     if (!isfinite(rec->max_abs_err)) {
         set_status(rec, "failed", "output contains NaN or Inf");
         goto done;
     }
+    if (!served && cacheable)
+        rb_cache_put(&ykey, y, len);
     set_status(rec, "ok", "");
     if (b->kind == RB_MEASURED) {
-        int rc = time_runs(b, state, cfg, cache.x, y, samples, nsamples, &st);
+        int rc = time_runs(b, state, cfg, x, y, samples, nsamples, &st);
         if (rc < 0) {
             set_status(rec, "failed", st.msg[0] ? st.msg : "run failed");
             goto done;
@@ -222,11 +227,13 @@ int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec,
     }
     rb_metrics m;
     rb_metrics_init(&m);
-    if (b->report(state, cache.x, &m, &st) != 0) {
+    if (b->report(state, served ? NULL : x, &m, &st) != 0) {
         set_status(rec, "failed", st.msg[0] ? st.msg : "report failed");
         goto done;
     }
     fill_from_metrics(rec, &m);
+    if (served)
+        mark_served(rec);
     if (b->kind != RB_MEASURED) {
         rb_stats s;
         rb_stats_compute(&m.latency_ms, 1, &s);

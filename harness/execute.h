@@ -13,6 +13,7 @@ typedef struct rb_exec_config {
     double job_timeout_s; /* 0 = none; a measured job whose timing loop passes it stops with status "timeout" */
     const char *host;     /* recorded in the row */
     int rank;             /* recorded in the row */
+    int threads;          /* threads of the functional computations (parallel.h); 0 = leave as is */
 } rb_exec_config;
 
 /* Runs the job and fills *rec (always: status ok/failed/unavailable/timeout with a message). *samples gets the
@@ -21,7 +22,8 @@ typedef struct rb_exec_config {
 int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec, double **samples,
                    size_t *nsamples);
 
-/* Drops the cached reference output (kept between consecutive jobs on the same problem and seed). */
+/* Drops the weights, inputs and reference output kept between consecutive jobs on the same problem and seed (the
+ * on-disk output cache is not touched). */
 void rb_execute_clear_cache(void);
 
 #endif

@@ -1,4 +1,4 @@
-/* harness/main.c — entry point: dispatches `rnnbench run|list|report|explore|import`. */
+/* harness/main.c — entry point: dispatches `rnnbench run|list|report|explore|import|cache`. */
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -17,6 +17,7 @@ static void usage(FILE *out)
             "  report    summarise a results file: latency, TFLOPS, energy, speedups, paper comparison\n"
             "  explore   dump a backend's design space for one problem as CSV (spatial)\n"
             "  import    add published figures (a paper's or a vendor's table, CSV) to a results file as rows\n"
+            "  cache     the output cache of references and functional outputs: info, clear\n"
             "\n"
             "`rnnbench COMMAND --help` describes each command.\n"
             "exit codes: 0 ok, 1 a job failed or timed out, 2 bad usage or input, 3 interrupted, 4 store error\n");
@@ -39,6 +40,8 @@ int main(int argc, char **argv)
         return rb_cmd_explore(argc - 1, argv + 1);
     if (strcmp(cmd, "import") == 0)
         return rb_cmd_import(argc - 1, argv + 1);
+    if (strcmp(cmd, "cache") == 0)
+        return rb_cmd_cache(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return RB_EXIT_OK;

@@ -4,7 +4,9 @@
  * capabilities are gathered on rank 0. Rank 0 coordinates and is the only writer: it hands out jobs one message at a
  * time (workers pull: each holds at most `depth` jobs, the head running, the rest queued so the next job is already
  * there when one finishes), at most one measured job per node in flight (which also means at most one per GPU),
- * simulated/modeled jobs on any capable rank. With forked executors rank 0 also runs jobs in its own child while it
+ * simulated/modeled jobs on any capable rank; a rank keeps to the problem (shape and seed) it is on while that
+ * problem has jobs it can take, and otherwise starts a problem no other rank is on, so each reference is computed
+ * once (load balance wins at the end: an idle rank takes any job left). With forked executors rank 0 also runs jobs in its own child while it
  * stays responsive to messages and signals; with inline executors (RNNBENCH_EXECUTOR=inline) rank 0 only
  * coordinates when there is more than one rank. Results stream to rank 0 (record + samples as one MPI_BYTE blob) and
  * are appended in batches (batch_rows, or every 2 s). SIGINT/SIGTERM on rank 0: stop dispatching, write what has
@@ -16,6 +18,7 @@
 #include <time.h>
 #include "capability.h"
 #include "mpi_info.h"
+#include "parallel.h"
 #include "progress.h"
 #include "registry.h"
 #include "runner.h"
@@ -76,6 +79,8 @@ typedef struct coord {
     rb_runner *local; /* rank 0's own lane, or NULL */
     unsigned char *state, *measured;
     int *node_busy; /* [size], indexed by node id: measured jobs in flight */
+    int *last;      /* [size]: the job last handed to each slot (-1: none), for shape affinity */
+    size_t pending_measured;
     size_t pending, done, total;
     size_t cursor; /* every job before it is assigned or done */
     /* batch */
@@ -159,31 +164,83 @@ static void take_result(coord *k, int s, rb_job_result *r)
     add_result(k, r);
 }
 
-/* First pending job slot s may take, or -1: measured jobs first (they are the serial bottleneck per node). */
+static int same_problem(const rb_job *a, const rb_job *b)
+{
+    const rb_problem *p = &a->problem, *q = &b->problem;
+    return a->seed == b->seed && p->cell == q->cell && p->hidden == q->hidden && p->input == q->input &&
+           p->batch == q->batch && p->timesteps == q->timesteps;
+}
+
+static int takeable(const coord *k, const rb_caps *cp, size_t j)
+{
+    int b = k->c->jobs[j].backend_index;
+    return k->state[j] == JOB_PENDING && b >= 0 && b < cp->nb && cp->ok[b];
+}
+
+/* Another executing slot is working on job j's problem (its last job was of that problem). */
+static int owned_by_other(const coord *k, int s, size_t j)
+{
+    for (int t = 0; t < k->size; t++)
+        if (t != s && k->slots[t].active && k->last[t] >= 0 &&
+            same_problem(&k->c->jobs[k->last[t]], &k->c->jobs[j]))
+            return 1;
+    return 0;
+}
+
+/* A pending job of the problem of slot s's last job (jobs are problem-major, so they sit next to it): measured
+ * (only when want_measured) or not. -1 if none. */
+static int same_problem_job(const coord *k, int s, const rb_caps *cp, int want_measured)
+{
+    int l = k->last[s];
+    if (l < 0)
+        return -1;
+    const rb_job *lj = &k->c->jobs[l];
+    for (int dir = -1; dir <= 1; dir += 2)
+        for (long j = l + dir; j >= 0 && (size_t)j < k->c->n && same_problem(&k->c->jobs[j], lj); j += dir)
+            if (takeable(k, cp, (size_t)j) && k->measured[j] == want_measured)
+                return (int)j;
+    return -1;
+}
+
+/* The job slot s takes next, or -1. Measured jobs first while the node has none in flight (they are the serial
+ * bottleneck per node); then jobs of the problem s is already on (its weights, inputs and reference are in memory
+ * there: each shape's reference is computed once); then the first job of a problem no other rank is on; then any
+ * (so no rank idles while work is left). */
 static int pick(coord *k, int s)
 {
     const slot *sl = &k->slots[s];
     const rb_caps *cp = &k->caps[s];
-    int node_free = k->node_busy[sl->node] == 0;
-    int best_other = -1;
+    int node_free = k->node_busy[sl->node] == 0 && k->pending_measured > 0;
     while (k->cursor < k->c->n && k->state[k->cursor] != JOB_PENDING)
         k->cursor++;
-    for (size_t j = k->cursor; j < k->c->n; j++) {
-        if (k->state[j] != JOB_PENDING)
+    int j;
+    if (node_free && (j = same_problem_job(k, s, cp, 1)) >= 0)
+        return j;
+    int meas_free = -1, meas_any = -1, other_free = -1, other_any = -1;
+    for (size_t i = k->cursor; i < k->c->n; i++) {
+        if (!takeable(k, cp, i))
             continue;
-        int b = k->c->jobs[j].backend_index;
-        if (b < 0 || b >= cp->nb || !cp->ok[b])
-            continue;
-        if (k->measured[j]) {
-            if (node_free)
-                return (int)j;
-        } else if (best_other < 0) {
-            best_other = (int)j;
-            if (!node_free)
-                return best_other;
+        if (k->measured[i]) {
+            if (!node_free || meas_free >= 0)
+                continue;
+            if (meas_any < 0)
+                meas_any = (int)i;
+            if (!owned_by_other(k, s, i))
+                meas_free = (int)i;
+        } else if (other_free < 0) {
+            if (other_any < 0)
+                other_any = (int)i;
+            if (!owned_by_other(k, s, i))
+                other_free = (int)i;
         }
+        if (other_free >= 0 && (!node_free || meas_free >= 0))
+            break;
     }
-    return best_other;
+    if (node_free && (meas_free >= 0 || meas_any >= 0))
+        return meas_free >= 0 ? meas_free : meas_any;
+    if ((j = same_problem_job(k, s, cp, 0)) >= 0)
+        return j;
+    return other_free >= 0 ? other_free : other_any;
 }
 
 static void assign(coord *k, int s, int j)
@@ -192,8 +249,11 @@ static void assign(coord *k, int s, int j)
     k->state[j] = JOB_ASSIGNED;
     k->pending--;
     sl->jobs[sl->out++] = j;
-    if (k->measured[j])
+    k->last[s] = j;
+    if (k->measured[j]) {
         k->node_busy[sl->node]++;
+        k->pending_measured--;
+    }
     if (k->trace)
         fprintf(k->trace, "%.6f start %d rank %d node %d measured %d\n", rb_now() - k->t0, j, s, sl->node,
                 k->measured[j]);
@@ -308,6 +368,7 @@ static void record_unrunnable(coord *k)
             rb_result_synth(&r, &k->c->jobs[j], (int)j, "unavailable", k->host, 0, "%s", msg);
             k->state[j] = JOB_DONE;
             k->pending--;
+            k->pending_measured -= k->measured[j];
             add_result(k, &r);
         }
     }
@@ -325,6 +386,7 @@ static void record_stranded(coord *k)
                         rb_backend_at((size_t)k->c->jobs[j].backend_index)->name);
         k->state[j] = JOB_DONE;
         k->pending--;
+        k->pending_measured -= k->measured[j];
         add_result(k, &r);
     }
 }
@@ -366,11 +428,14 @@ static int drain_messages(coord *k)
                             sl->node, k->measured[j]);
                 if ((size_t)j < k->cursor)
                     k->cursor = (size_t)j;
-                if (k->measured[j])
+                if (k->measured[j]) {
                     k->node_busy[sl->node]--;
+                    k->pending_measured++;
+                }
             }
             sl->out = 0;
             sl->active = 0;
+            k->last[src] = -1;
             k->caps[src].executes = 0; /* it has left: no STOP for it */
         }
         free(buf);
@@ -581,6 +646,11 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
     rb_exec_config cfg = c->exec;
     cfg.host = host;
     cfg.rank = rank;
+    /* the functional computations (reference, numerics emulation) share this node's CPUs with its other ranks */
+    if (cfg.threads <= 0) {
+        int per_rank = rb_par_cpus() / (node_size > 0 ? node_size : 1);
+        cfg.threads = per_rank > 0 ? per_rank : 1;
+    }
 
     rb_signals_install();
     int forked = use_fork();
@@ -640,16 +710,18 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         k.c = &cc;
         k.slots = calloc((size_t)size, sizeof(slot));
         k.node_busy = calloc((size_t)size, sizeof(int));
+        k.last = malloc((size_t)size * sizeof(int));
         k.state = calloc(c->n ? c->n : 1, 1);
         k.measured = calloc(c->n ? c->n : 1, 1);
         k.rows = malloc(batch * sizeof(rb_record));
         k.samples = calloc(batch, sizeof(double *));
         k.nsamples = calloc(batch, sizeof(size_t));
-        if (!k.slots || !k.node_busy || !k.state || !k.measured || !k.rows || !k.samples || !k.nsamples) {
+        if (!k.slots || !k.node_busy || !k.last || !k.state || !k.measured || !k.rows || !k.samples || !k.nsamples) {
             fprintf(stderr, "rnnbench: out of memory\n");
             MPI_Abort(MPI_COMM_WORLD, 3);
         }
         for (int s = 0; s < size; s++) {
+            k.last[s] = -1;
             k.slots[s].active = all[s].executes;
             k.slots[s].node = all[s].node_id >= 0 && all[s].node_id < size ? all[s].node_id : s;
         }
@@ -661,6 +733,7 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
             }
             const rb_backend *b = rb_backend_at((size_t)c->jobs[j].backend_index);
             k.measured[j] = b && b->kind == RB_MEASURED;
+            k.pending_measured += k.measured[j];
             k.pending++;
         }
         k.total = k.pending;
@@ -675,6 +748,7 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         rc = res->store_error ? -1 : 0;
         free(k.slots);
         free(k.node_busy);
+        free(k.last);
         free(k.state);
         free(k.measured);
         free(k.rows);

@@ -22,6 +22,7 @@ typedef struct bw_state {
     bw_arch arch;
     bw_estimate est;
     bw_exec exec;
+    int have_exec; /* prepared with weights: run() can execute */
     char format[16];
 } bw_state;
 
@@ -101,10 +102,13 @@ static int bw_prepare(const rb_problem *p, const rb_weights *w, const rb_options
         free(s);
         return rb_fail(st, "unsupported BFP format in the architecture file");
     }
-    if (bw_exec_init(&s->exec, p, w, &fmt, bw_arch_int(&s->arch, BW_P_NATIVE_DIM), err, sizeof err) != 0) {
+    /* without weights (the harness serves the output from its cache) only the model is prepared: report() works,
+     * run() refuses */
+    if (w && bw_exec_init(&s->exec, p, w, &fmt, bw_arch_int(&s->arch, BW_P_NATIVE_DIM), err, sizeof err) != 0) {
         free(s);
         return rb_fail(st, "%s", err);
     }
+    s->have_exec = w != NULL;
     *state = s;
     return 0;
 }
@@ -112,8 +116,10 @@ static int bw_prepare(const rb_problem *p, const rb_weights *w, const rb_options
 static int bw_run(void *state, const float *x, float *y, double *device_ms, rb_status *st)
 {
     (void)device_ms; /* modeled: the latency comes from report() */
-    (void)st;
-    bw_exec_run(&((bw_state *)state)->exec, x, y);
+    bw_state *s = state;
+    if (!s->have_exec)
+        return rb_fail(st, "brainwave: prepared without weights");
+    bw_exec_run(&s->exec, x, y);
     return 0;
 }
 
@@ -267,6 +273,21 @@ static double bw_error_bound(const rb_problem *p, const rb_options *opt)
     return fmt && strcmp(fmt, "ms-fp9") == 0 ? 0.35 : 0.6;
 }
 
+/* What run()'s output depends on besides the problem and seed: the BFP format (exponent and mantissa bits, stored
+ * leading bit, after format=) and the native dimension (the BFP block length); the MFU side is always fp16. Tiles,
+ * lanes, clocks, power and area change the model's figures, not the output. */
+static int bw_numerics_id(const rb_options *opt, char *out, size_t len)
+{
+    bw_arch a;
+    char format[32], err[RB_MSG_MAX];
+    if (load_arch(opt, &a, format, sizeof format, err, sizeof err) != 0)
+        return -1;
+    int w = snprintf(out, len, "%s:bfp-e%d-m%d-l%d:block%d:fp16-mfu", format, bw_arch_int(&a, BW_P_BFP_EXP_BITS),
+                     bw_arch_int(&a, BW_P_BFP_MANTISSA_BITS), bw_arch_int(&a, BW_P_BFP_LEADING_BIT),
+                     bw_arch_int(&a, BW_P_NATIVE_DIM));
+    return w > 0 && (size_t)w < len ? 0 : -1;
+}
+
 const rb_backend rb_backend_brainwave = {
     .name = "brainwave",
     .summary = "Brainwave NPU (Stratix 10, BW_S10) analytic tiling model + block-floating-point execution",
@@ -280,4 +301,5 @@ const rb_backend rb_backend_brainwave = {
     .options = bw_options,
     .check_options = bw_check_options,
     .error_bound = bw_error_bound,
+    .numerics_id = bw_numerics_id,
 };
