@@ -1,5 +1,6 @@
-/* backends/cpu_blas/cpu_blas_cells.c — element-wise kernels of the cpu-blas backend. Each loop is a separate
- * pass over memory, like the separate element-wise kernels of a BLAS-based framework. */
+/* backends/cpu_blas/cpu_blas_cells.c — the scalar (libm expf/tanhf) element-wise passes of cpu-blas's
+ * kernels=openblas mode, the implementation before the tuned kernels, kept for side-by-side comparison. Each loop is
+ * a separate pass over memory, like the separate element-wise kernels of a BLAS-based framework. */
 #include <math.h>
 #include "cpu_blas_cells.h"
 

@@ -1,4 +1,4 @@
-/* backends/cpu_blas/cpu_blas_cells.h — the element-wise passes of each cell, run after the BLAS projections. */
+/* backends/cpu_blas/cpu_blas_cells.h — the scalar element-wise passes of each cell (kernels=openblas mode). */
 #ifndef RB_CPU_BLAS_CELLS_H
 #define RB_CPU_BLAS_CELLS_H
 

@@ -1,0 +1,21 @@
+/* backends/cpu_blas/cpu_threads.h — how many threads a CPU backend uses for a problem: the `threads=` option
+ * (auto | N), the budget the harness gives this rank, and the per-problem-size rule for `auto`. Shared by cpu-blas
+ * and cpu-fused (each with its own measured threshold). */
+#ifndef RB_CPU_THREADS_H
+#define RB_CPU_THREADS_H
+
+#define RB_THREADS_MAX 256
+
+/* "auto" -> 0, "N" (1..RB_THREADS_MAX) -> N; -1 for anything else. */
+int rb_cpu_threads_parse(const char *v, int *threads);
+
+/* Threads this rank may use: the OpenBLAS thread count the harness set for the rank (OPENBLAS_NUM_THREADS, or the
+ * node's cores / ranks on the node), capped at the CPUs this process may run on; at least 1. */
+int rb_cpu_thread_budget(void);
+
+/* The `auto` rule: one thread per `bytes_per_thread` of weights streamed per time step (rounded down, at least 1),
+ * at most budget. Below the threshold a second thread's hand-offs (a barrier per kernel or per step) cost more than
+ * the bandwidth it adds; the thresholds are measured (see the backends' READMEs). */
+int rb_cpu_threads_rule(double weight_bytes_per_step, double bytes_per_thread, int budget);
+
+#endif

@@ -1,0 +1,155 @@
+/* tests/test_cpu_fused.c — the cpu-fused backend against the fp32 reference within each precision's declared error
+ * bound: fp32, bf16 and int8, on every kernel path this CPU runs (portable always; avx2, avx512, avx512-vnni,
+ * avx512-bf16 where present — the test prints which ran), input fused and pre, all three cells, batch 1, 4 and 5
+ * (5 > the vectors one kernel call takes: a second chunk), input size equal to and different from the hidden size
+ * (H not a multiple of 16, I not a multiple of 4: padding), 1, 2 and 3 threads (more than this machine's CPUs where
+ * it has 2). Plus the options' checks and the declared bounds. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "check_main.h"
+#include "backend.h"
+#include "cpu_isa.h"
+
+extern const rb_backend rb_backend_cpu_fused;
+
+static void set_opt(rb_options *o, const char *k, const char *v)
+{
+    snprintf(o->key[o->n], RB_OPT_KEY_MAX, "%s", k);
+    snprintf(o->val[o->n], RB_OPT_VAL_MAX, "%s", v);
+    o->n++;
+}
+
+/* Runs p under opt twice; returns the max relative error (asserting it is within the declared bound). */
+static double check_problem(const rb_problem *pin, const rb_options *opt)
+{
+    rb_problem p = *pin;
+    rb_problem_default_name(&p);
+    rb_weights w;
+    ck_assert_int_eq(rb_weights_init(&w, &p, 11), 0);
+    float *x = rb_inputs_make(&p, 11);
+    size_t len = rb_output_len(&p);
+    float *ref = malloc(len * sizeof *ref), *y = malloc(len * sizeof *y);
+    ck_assert(x && ref && y);
+    ck_assert_int_eq(rb_reference_forward(&p, &w, x, ref), 0);
+    const rb_backend *b = &rb_backend_cpu_fused;
+    rb_status st = {{0}};
+    ck_assert_msg(rb_options_check(b, opt, &st) == 0, "%s", st.msg);
+    void *state = NULL;
+    ck_assert_msg(b->prepare(&p, &w, opt, &state, &st) == 0, "%s", st.msg);
+    double bound = rb_backend_error_bound(b, &p, opt), worst = 0;
+    for (int rep = 0; rep < 2; rep++) {
+        memset(y, 0xff, len * sizeof *y);
+        double dev = -1, abs_err, rel_err;
+        ck_assert_int_eq(b->run(state, x, y, &dev, &st), 0);
+        ck_assert(dev < 0);
+        rb_compare(y, ref, len, &abs_err, &rel_err);
+        char what[256] = "";
+        for (int i = 0; i < opt->n; i++)
+            snprintf(what + strlen(what), sizeof what - strlen(what), " %s=%s", opt->key[i], opt->val[i]);
+        ck_assert_msg(rel_err <= bound, "%s%s: rel err %g > bound %g", p.name, what, rel_err, bound);
+        worst = rel_err > worst ? rel_err : worst;
+    }
+    b->release(state);
+    free(x);
+    free(ref);
+    free(y);
+    rb_weights_free(&w);
+    return worst;
+}
+
+static const char *const precisions[] = {"fp32", "bf16", "int8"};
+
+START_TEST(test_every_path_precision_and_shape)
+{
+    const int prec = _i; /* one loop iteration per precision */
+    double worst = 0;
+    for (int isa = 0; isa < RB_ISA_COUNT; isa++) {
+        if (!rb_isa_supported((rb_isa)isa)) {
+            printf("cpu-fused %s: isa %s not on this CPU, skipped\n", precisions[prec], rb_isa_name((rb_isa)isa));
+            continue;
+        }
+        for (int cell = RB_CELL_LSTM; cell <= RB_CELL_VANILLA; cell++)
+            for (int input = 0; input < 2; input++) {
+                const rb_problem shapes[] = {
+                    {.cell = (rb_cell)cell, .hidden = 32, .input = 32, .batch = 1, .timesteps = 6},
+                    {.cell = (rb_cell)cell, .hidden = 40, .input = 23, .batch = 4, .timesteps = 5},
+                    {.cell = (rb_cell)cell, .hidden = 21, .input = 50, .batch = 5, .timesteps = 3},
+                    {.cell = (rb_cell)cell, .hidden = 48, .input = 48, .batch = 1, .timesteps = 1},
+                };
+                for (size_t sh = 0; sh < sizeof shapes / sizeof *shapes; sh++) {
+                    char t[8];
+                    snprintf(t, sizeof t, "%d", 1 + (int)sh % 3);
+                    rb_options o = {0};
+                    set_opt(&o, "precision", precisions[prec]);
+                    set_opt(&o, "isa", rb_isa_name((rb_isa)isa));
+                    set_opt(&o, "input", input ? "pre" : "fused");
+                    set_opt(&o, "threads", t);
+                    double e = check_problem(&shapes[sh], &o);
+                    worst = e > worst ? e : worst;
+                }
+            }
+        printf("cpu-fused %s: isa %s ran (all cells, input fused/pre, B 1/4/5, 1-3 threads)\n", precisions[prec],
+               rb_isa_name((rb_isa)isa));
+    }
+    printf("cpu-fused %s: worst max_rel_err %.3g\n", precisions[prec], worst);
+}
+END_TEST
+
+/* Paper-like sizes: the bounds must hold where the dot products are long (K = 2 * 512) and over many steps. */
+START_TEST(test_bounds_on_larger_problems)
+{
+    const rb_problem probs[] = {{.cell = RB_CELL_LSTM, .hidden = 512, .input = 512, .batch = 1, .timesteps = 25},
+                                {.cell = RB_CELL_GRU, .hidden = 512, .input = 512, .batch = 4, .timesteps = 12},
+                                {.cell = RB_CELL_VANILLA, .hidden = 256, .input = 256, .batch = 1, .timesteps = 40}};
+    for (size_t i = 0; i < sizeof probs / sizeof *probs; i++)
+        for (int prec = 0; prec < 3; prec++) {
+            rb_options o = {0};
+            set_opt(&o, "precision", precisions[prec]);
+            set_opt(&o, "threads", "2");
+            double e = check_problem(&probs[i], &o);
+            printf("cpu-fused %s %s h%d b%d t%d: max_rel_err %.3g\n", precisions[prec],
+                   rb_cell_name(probs[i].cell), probs[i].hidden, probs[i].batch, probs[i].timesteps, e);
+        }
+}
+END_TEST
+
+START_TEST(test_options_and_bounds)
+{
+    const rb_backend *b = &rb_backend_cpu_fused;
+    rb_problem p = {.cell = RB_CELL_LSTM, .hidden = 16, .input = 16, .batch = 1, .timesteps = 2};
+    const char *bad[][3] = {{"precision", "fp16", "precision=fp16"}, {"threads", "0", "threads=0"},
+                            {"input", "skip", "input=skip"},         {"isa", "neon", "isa=neon"},
+                            {"kernels", "tuned", "unknown option"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        rb_options o = {0};
+        set_opt(&o, bad[i][0], bad[i][1]);
+        rb_status st = {{0}};
+        ck_assert_int_eq(rb_options_check(b, &o, &st), -1);
+        ck_assert_msg(strstr(st.msg, bad[i][2]) != NULL, "'%s' lacks '%s'", st.msg, bad[i][2]);
+    }
+    double bounds[3];
+    for (int prec = 0; prec < 3; prec++) {
+        rb_options o = {0};
+        set_opt(&o, "precision", precisions[prec]);
+        bounds[prec] = rb_backend_error_bound(b, &p, &o);
+    }
+    rb_options none = {0};
+    ck_assert(rb_backend_error_bound(b, &p, &none) == RB_FP32_REL_ERR_BOUND);
+    ck_assert(bounds[0] == RB_FP32_REL_ERR_BOUND);
+    ck_assert(bounds[1] > bounds[0] && bounds[2] > bounds[1] && bounds[2] < 0.1);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("cpu_fused");
+    TCase *tc = tcase_create("vs_reference");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_every_path_precision_and_shape, 0, 3);
+    tcase_add_test(tc, test_bounds_on_larger_problems);
+    tcase_add_test(tc, test_options_and_bounds);
+    suite_add_tcase(s, tc);
+    return rb_check_run(s);
+}
