@@ -8,6 +8,15 @@ foreach(mode srun salloc sbatch)
   add_test(NAME slurm_${mode}
            COMMAND ${CMAKE_SOURCE_DIR}/tests/cluster/slurm_case.sh ${mode} $<TARGET_FILE:rnnbench> ${CMAKE_SOURCE_DIR}
                    ${_cl_tmp}/slurm_${mode})
-  set_tests_properties(slurm_${mode} PROPERTIES ENVIRONMENT "${RB_TEST_ENV}" LABELS slurm TIMEOUT 240
+  set_tests_properties(slurm_${mode} PROPERTIES ENVIRONMENT "${RB_TEST_ENV}" LABELS slurm TIMEOUT 200
+                       SKIP_RETURN_CODE 77)
+endforeach()
+
+# three hosts in network namespaces, Open MPI launching through tests/cluster/netns-rsh (mpirun --host)
+foreach(mode campaign backend-one-host kill-host)
+  add_test(NAME multihost_${mode}
+           COMMAND ${CMAKE_SOURCE_DIR}/tests/cluster/multihost_case.sh ${mode} $<TARGET_FILE:rnnbench>
+                   ${CMAKE_SOURCE_DIR} ${_cl_tmp}/multihost_${mode})
+  set_tests_properties(multihost_${mode} PROPERTIES ENVIRONMENT "${RB_TEST_ENV}" LABELS multihost TIMEOUT 260
                        SKIP_RETURN_CODE 77)
 endforeach()

@@ -29,10 +29,12 @@ def load(path):
     return rows, run_attrs
 
 
-def check_trace(path, nrows, min_parallel, min_measured_parallel=0, nodes=None):
-    """Replays rank 0's hand-outs and results: measured jobs in flight per node never exceed 1."""
+def check_trace(path, nrows, min_parallel, min_measured_parallel=0, nodes=None, rank_host=None):
+    """Replays rank 0's hand-outs and results: measured jobs in flight per node never exceed 1. With rank_host
+    (rank -> hostname from the rows): each node's ranks share one host and no two nodes share a host."""
     bad = []
     seen_nodes = set()
+    node_ranks = {}
     flying, measured_on = {}, {}
     most, most_measured, done = 0, 0, 0
     for line in open(path):
@@ -41,6 +43,7 @@ def check_trace(path, nrows, min_parallel, min_measured_parallel=0, nodes=None):
         f = line.split()
         ev, job, node, meas = f[1], int(f[2]), int(f[6]), int(f[8])
         seen_nodes.add(node)
+        node_ranks.setdefault(node, set()).add(int(f[4]))
         if ev == "start":
             if job in flying:
                 bad.append("trace: job %d handed out twice" % job)
@@ -68,6 +71,16 @@ def check_trace(path, nrows, min_parallel, min_measured_parallel=0, nodes=None):
     if most_measured < min_measured_parallel:
         bad.append("trace: at most %d measured jobs in flight, expected at least %d" % (most_measured,
                                                                                       min_measured_parallel))
+    if rank_host is not None:
+        node_host = {}
+        for n, ranks in sorted(node_ranks.items()):
+            hosts = {rank_host.get(r, "?") for r in ranks}
+            if len(hosts) != 1:
+                bad.append("trace: node %d holds ranks %s on hosts %s" % (n, sorted(ranks), sorted(hosts)))
+            node_host[n] = sorted(hosts)[0]
+        if len(set(node_host.values())) != len(node_host):
+            bad.append("trace: nodes share hosts: %s" % node_host)
+        print("trace: nodes -> hosts %s" % node_host)
     if nodes is not None and len(seen_nodes) != nodes:
         bad.append("trace: jobs went to %d nodes %s, expected %d" % (len(seen_nodes), sorted(seen_nodes), nodes))
     print("trace: %d results, at most %d jobs (%d measured) in flight, nodes %s" % (done, most, most_measured,
@@ -97,6 +110,8 @@ def main():
     ap.add_argument("--min-measured-parallel", type=int, default=0,
                     help="with --trace: measured jobs in flight at once (on different nodes), at least")
     ap.add_argument("--nodes", type=int, help="with --trace: jobs went to this many distinct nodes")
+    ap.add_argument("--nodes-are-hosts", action="store_true",
+                    help="with --trace: every node of the trace is one host of the rows (real hosts, no pretend nodes)")
     a = ap.parse_args()
 
     rows, run_attrs = load(a.file)
@@ -179,7 +194,8 @@ def main():
         if run_attrs.get("mpi_size") and int(run_attrs["mpi_size"]) != a.ranks:
             bad.append("/runs mpi_size %s, expected %d" % (run_attrs["mpi_size"], a.ranks))
     if a.trace:
-        bad += check_trace(a.trace, len(rows), a.min_parallel, a.min_measured_parallel, a.nodes)
+        rank_host = {r["rank"]: r["host"] for r in rows} if a.nodes_are_hosts else None
+        bad += check_trace(a.trace, len(rows), a.min_parallel, a.min_measured_parallel, a.nodes, rank_host)
     statuses = {}
     for r in rows:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
