@@ -62,8 +62,13 @@ sbatch)
     id=$(sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --gpus-per-node=0 --time=5 \
         --output="$log" scripts/slurm-example.sh) || fail "sbatch scripts/slurm-example.sh"
     echo "submitted job $id"
-    for _ in $(seq 600); do [ -e "$out" ] && break; sleep 0.1; done
-    [ -e "$out" ] || fail "job $id created no results file in 60 s ($(job_field "$id" JobState))"
+    for i in $(seq 600); do
+        [ -e "$out" ] && break
+        [ $((i % 10)) -eq 0 ] && case $(job_field "$id" JobState) in PENDING|RUNNING|CONFIGURING) ;; *) break ;; esac
+        sleep 0.1
+    done
+    [ -e "$out" ] || fail "job $id created no results file ($(job_field "$id" JobState)); its log:
+$(cat "$work"/sbatch-"$id".log)"
     sleep 2
     # requeue and hold: the first attempt is stopped (SIGTERM, then SIGKILL after KillWait) before the restart
     scontrol requeuehold "$id" || fail "scontrol requeuehold $id"
