@@ -17,6 +17,6 @@ foreach(mode campaign backend-one-host kill-host)
   add_test(NAME multihost_${mode}
            COMMAND ${CMAKE_SOURCE_DIR}/tests/cluster/multihost_case.sh ${mode} $<TARGET_FILE:rnnbench>
                    ${CMAKE_SOURCE_DIR} ${_cl_tmp}/multihost_${mode})
-  set_tests_properties(multihost_${mode} PROPERTIES ENVIRONMENT "${RB_TEST_ENV}" LABELS multihost TIMEOUT 260
+  set_tests_properties(multihost_${mode} PROPERTIES ENVIRONMENT "${RB_TEST_ENV}" LABELS multihost TIMEOUT 300
                        SKIP_RETURN_CODE 77)
 endforeach()

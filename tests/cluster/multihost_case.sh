@@ -9,14 +9,14 @@
 #              hostB): the capabilities gathered on hostA send every cpu-blas job to hostC, all ok
 #   kill-host: every process of hostB (its orted, its rank and the rank's executor: `ip netns pids hostB`) gets
 #              SIGKILL mid-run: mpirun ends the job, the file on hostA stays readable with the rows flushed so far,
-#              and `--resume` on the three hosts completes it with the same keys and statuses as an uninterrupted
-#              run and no key twice
+#              and `--resume` on the three hosts completes it: every key once (all workloads on both backends),
+#              all ok
 # usage: multihost_case.sh MODE RNNBENCH SOURCE_DIR WORKDIR      (exit 77: requirements missing, see hosts-up)
 set -u
 mode=$1 bin=$2 src=$3 work=$4
 if [ "${MULTIHOST_CASE_INSIDE:-}" != 1 ]; then
     mkdir -p "$work" || exit 1
-    MULTIHOST_CASE_INSIDE=1 exec "$src/tests/cluster/hosts-up" --limit 200 hostA,hostB,hostC -- "$0" "$@"
+    MULTIHOST_CASE_INSIDE=1 exec "$src/tests/cluster/hosts-up" --limit 240 hostA,hostB,hostC -- "$0" "$@"
 fi
 
 check="/usr/bin/python3 $src/tests/mpi_check.py"
@@ -52,11 +52,11 @@ kill-host)
     long=(--workloads "$src/tests/data/mpi_long.txt" --backends cpu-blas,brainwave --reps 3 --min-time 0.8 --quiet
           --batch-rows 1)
     hosts=(--host hostA:1,hostB:1,hostC:1)
-    ref=$work/kill-ref.h5 out=$work/kill.h5
-    rm -f "$ref" "$out"
-    timeout 150 mpirun "${fwd[@]}" "${hosts[@]}" "$bin" run "${long[@]}" --output "$ref" || fail "reference run"
-    total=$(rows "$ref")
-    echo "reference run: $total rows"
+    out=$work/kill.h5
+    rm -f "$out"
+    # the uninterrupted campaign: every workload on both backends, all ok (no reference run: it would add a third
+    # campaign to the test's time)
+    total=$(($(grep -cv '^#\|^ *$' "$src/tests/data/mpi_long.txt") * 2))
     timeout 150 mpirun "${fwd[@]}" "${hosts[@]}" "$bin" run "${long[@]}" --output "$out" &
     pid=$!
     for _ in $(seq 600); do [ -e "$out" ] && break; sleep 0.1; done
@@ -74,7 +74,8 @@ kill-host)
     $check "$out" --ranks 3 --min-rows 1 --max-rows $((total - 1)) || fail "file on hostA after hostB died"
     timeout 150 mpirun "${fwd[@]}" "${hosts[@]}" "$bin" run "${long[@]}" --output "$out" --resume ||
         fail "--resume exited $?"
-    $check "$out" --ranks 3 --ref "$ref" --rows "$total" --runs 2 || fail "file after --resume"
+    $check "$out" --ranks 3 --rows "$total" --status cpu-blas=ok --status brainwave=ok --runs 2 ||
+        fail "file after --resume"
     ;;
 *) fail "unknown mode $mode" ;;
 esac
