@@ -72,15 +72,17 @@ static void cublas_release(void *state)
     free(s);
 }
 
-/* Uploads n fp32 values to dst, converting to fp16 on the device when half is set (staging through tmp). */
+/* Uploads n fp32 values to dst, converting to fp16 on the device when half is set (staging through tmp). The copy
+ * goes on our stream, before the conversion: a cudaMemcpy from pageable memory may return before its DMA has reached
+ * the device (CUDA runtime API, "API synchronization behavior"), and our non-blocking stream would not wait for the
+ * legacy stream's copy, so a conversion on our stream could read the staging buffer too early. */
 static int upload(cublas_state *s, void *dst, const float *src, size_t n, int half, float *tmp, rb_status *st)
 {
-    if (!half) {
-        RB_GPU_CUDA_TRY(cudaMemcpy(dst, src, n * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy weights");
-        return 0;
-    }
-    RB_GPU_CUDA_TRY(cudaMemcpy(tmp, src, n * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy weights");
-    RB_GPU_CUDA_TRY((cudaError_t)rb_gpu_f32_to_f16(tmp, dst, n, s->stream), "fp16 conversion");
+    RB_GPU_CUDA_TRY(cudaMemcpyAsync(half ? (void *)tmp : dst, src, n * sizeof(float), cudaMemcpyHostToDevice,
+                                    s->stream),
+                    "copy weights");
+    if (half)
+        RB_GPU_CUDA_TRY((cudaError_t)rb_gpu_f32_to_f16(tmp, dst, n, s->stream), "fp16 conversion");
     RB_GPU_CUDA_TRY(cudaStreamSynchronize(s->stream), "cudaStreamSynchronize");
     return 0;
 }

@@ -17,20 +17,19 @@ static size_t desc_elems(cudnnTensorDescriptor_t d)
     return n;
 }
 
+/* Copies n fp32 values to dst (converted to fp16 through staging when half is set), all on `stream` and waited for:
+ * a cudaMemcpy from pageable memory on the legacy stream may return before its DMA is done, and the backend's
+ * non-blocking stream would not wait for it before the conversion (nor for a legacy-stream memset before the copy). */
 static int copy_in(void *dst, const float *src, size_t n, int half, float *staging, cudaStream_t stream,
                    rb_status *st)
 {
-    cudaError_t e;
-    if (!half) {
-        e = cudaMemcpy(dst, src, n * sizeof(float), cudaMemcpyHostToDevice);
-        return e == cudaSuccess ? 0 : rb_gpu_cuda_fail(st, e, "cudaMemcpy weights");
-    }
-    e = cudaMemcpy(staging, src, n * sizeof(float), cudaMemcpyHostToDevice);
-    if (e == cudaSuccess)
+    cudaError_t e = cudaMemcpyAsync(half ? (void *)staging : dst, src, n * sizeof(float), cudaMemcpyHostToDevice,
+                                    stream);
+    if (e == cudaSuccess && half)
         e = (cudaError_t)rb_gpu_f32_to_f16(staging, dst, n, stream);
     if (e == cudaSuccess)
         e = cudaStreamSynchronize(stream);
-    return e == cudaSuccess ? 0 : rb_gpu_cuda_fail(st, e, "fp16 weight upload");
+    return e == cudaSuccess ? 0 : rb_gpu_cuda_fail(st, e, half ? "fp16 weight upload" : "weight upload");
 }
 
 static int load_one(cudnnHandle_t h, cudnnRNNDescriptor_t rnn, void *space, size_t bytes, const rb_weights *w,
@@ -84,7 +83,7 @@ int rb_cudnn_load_weights(cudnnHandle_t h, cudnnRNNDescriptor_t rnn, void *space
         }
     }
     /* zero first: anything we do not write (none expected) is then a defined 0 */
-    cudaError_t e = cudaMemset(space, 0, space_bytes);
+    cudaError_t e = cudaMemsetAsync(space, 0, space_bytes, stream); /* ordered before the copies on stream */
     if (e != cudaSuccess) {
         rb_gpu_cuda_fail(st, e, "cudaMemset weight space");
         goto out;
