@@ -24,5 +24,9 @@ add_test(NAME gpu_selftest COMMAND gpu-selftest)
 # gpu-bench: a stand-alone GPU runner of a suite (not a test; see backends/cublas/README.md)
 if(TARGET rb_gpu_common)
   add_executable(gpu-bench ${CMAKE_SOURCE_DIR}/backends/cublas/tools/gpu_bench.c)
-  target_link_libraries(gpu-bench PRIVATE ${_rb_gpu_libs} ${MATH_LIBRARY})
+  find_package(Threads REQUIRED)
+  target_link_libraries(gpu-bench PRIVATE ${_rb_gpu_libs} ${MATH_LIBRARY} Threads::Threads)
 endif()
+
+# scripts/gpu-check's CSV side (merge, summary, the importer-ready form): plain Python, runs on every machine
+add_test(NAME gpu_check_csv COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/check_gpu_check_csv.py)
