@@ -36,7 +36,7 @@ typedef struct bench_out {
     int reps;
     float *y; /* output of the last timed run (ok rows) */
     char device[128];
-    char note[RB_MSG_MAX];
+    char note[512];
 } bench_out;
 
 typedef struct ref_job {
@@ -162,8 +162,13 @@ static void bench_one(const bench_cfg *c, const rb_problem *p, const rb_weights 
     out->power_w = m.power_w;
     snprintf(out->device, sizeof out->device, "%s", m.device);
     const char *math = extra_of(&m, "math"), *energy = extra_of(&m, "energy"), *kern = extra_of(&m, "recurrent_kernel");
-    snprintf(out->note, sizeof out->note, "%s%s%s%s%s%s", math ? "math " : "", math ? math : "",
-             kern ? "recurrent " : "", kern ? kern : "", energy ? "; energy: " : "", energy ? energy : "");
+    int used = 0;
+    if (math)
+        used += snprintf(out->note + used, sizeof out->note - (size_t)used, "math %.80s; ", math);
+    if (kern)
+        used += snprintf(out->note + used, sizeof out->note - (size_t)used, "recurrent %.40s; ", kern);
+    if (energy)
+        snprintf(out->note + used, sizeof out->note - (size_t)used, "energy: %.200s", energy);
     out->status = "ok";
 done:
     if (state)
@@ -235,10 +240,18 @@ static void csv_row(FILE *f, const rb_problem *p, const bench_cfg *c, const char
     fflush(f);
 }
 
+/* out = dir/name; -1 when it does not fit. */
+static int join_path(char *out, size_t len, const char *dir, const char *name)
+{
+    int n = snprintf(out, len, "%s/%s", dir, name);
+    return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
 static int write_f32(const char *dir, const char *name, const float *v, size_t n)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (join_path(path, sizeof path, dir, name) != 0)
+        return -1;
     FILE *f = fopen(path, "wb");
     if (!f)
         return -1;
@@ -250,8 +263,7 @@ static int write_f32(const char *dir, const char *name, const float *v, size_t n
 static int dump_task(const char *dump, const rb_problem *p, const rb_weights *w, const float *x, const float *ref)
 {
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s/%s", dump, p->name);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    if (join_path(dir, sizeof dir, dump, p->name) != 0 || (mkdir(dir, 0777) != 0 && errno != EEXIST))
         return -1;
     size_t gh = (size_t)w->gates * p->hidden;
     if (write_f32(dir, "W.f32", w->W, gh * p->input) || write_f32(dir, "U.f32", w->U, gh * p->hidden) ||
@@ -260,8 +272,7 @@ static int dump_task(const char *dump, const rb_problem *p, const rb_weights *w,
         (ref && write_f32(dir, "ref.f32", ref, rb_output_len(p))))
         return -1;
     char path[1100];
-    snprintf(path, sizeof path, "%s/meta.txt", dir);
-    FILE *f = fopen(path, "w");
+    FILE *f = join_path(path, sizeof path, dir, "meta.txt") == 0 ? fopen(path, "w") : NULL;
     if (!f)
         return -1;
     fprintf(f, "# written by gpu-bench --dump: rnnbench weights (seed 42), inputs (seed 7), fp32 reference output\n"
@@ -275,8 +286,7 @@ static int dump_task(const char *dump, const rb_problem *p, const rb_weights *w,
 static void dump_bounds(const char *dump, const rb_problem *p)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/bounds.txt", dump);
-    FILE *f = fopen(path, "w");
+    FILE *f = join_path(path, sizeof path, dump, "bounds.txt") == 0 ? fopen(path, "w") : NULL;
     if (!f)
         return;
     static const char *const precs[] = {"fp32", "tf32", "fp16"};
@@ -371,8 +381,9 @@ int main(int argc, char **argv)
     FILE *listing = NULL;
     if (dump) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/tasks.txt", dump);
-        if ((mkdir(dump, 0777) != 0 && errno != EEXIST) || !(listing = fopen(path, "w"))) {
+        errno = ENAMETOOLONG;
+        if (join_path(path, sizeof path, dump, "tasks.txt") != 0 || (mkdir(dump, 0777) != 0 && errno != EEXIST) ||
+            !(listing = fopen(path, "w"))) {
             fprintf(stderr, "gpu-bench: --dump %s: %s\n", dump, strerror(errno));
             if (csv)
                 fclose(csv);
