@@ -94,7 +94,7 @@ def main():
         with open(pub, newline="") as f:
             prow = list(csv.DictReader(line for line in f if not line.startswith("#")))
         names = [r["platform"] for r in prow]
-        check(names == ["NVIDIA H200 cudnn fp16 (measured)"] * 2 + ["NVIDIA H200 pytorch fp16 (measured)"] * 2,
+        check(names == ["h200-cudnn-fp16 (meas)"] * 2 + ["h200-pytorch-fp16 (meas)"] * 2,
               "platform names: %s" % names)
         check(prow[0]["latency_ms"] == "0.1" and prow[0]["latency_stat"] == "median" and prow[0]["power_w"] == "120"
               and prow[0]["power_kind"] == "per_task" and prow[0]["energy_j"] == "0.01", "published figures")

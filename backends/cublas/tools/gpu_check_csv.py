@@ -10,9 +10,10 @@
                                       the measured rows in the form `rnnbench import` reads (results/published/
                                       README.md: platform, cell, hidden, input, batch, timesteps, latency_ms, ...,
                                       citation), one platform per backend configuration, e.g.
-                                      "NVIDIA H200 cudnn fp16 (measured)"; only rows with status ok whose output was
+                                      "h200-cudnn-fp16 (meas)"; only rows with status ok whose output was
                                       within the error bound; ENV is gpu-check's environment.txt (GPU, CUDA and cuDNN
-                                      versions, date), quoted in every row's citation.
+                                      versions, date), quoted in every row's citation. Platform names are at most 31
+                                      characters: 'h200-cudnn-fp16-skip (meas)', 'h200-pytorch-fp16 (meas)'.
 Exit status: 0, or 2 with "FILE:LINE: why" on a malformed input.
 """
 import csv
@@ -161,17 +162,33 @@ def read_env(path):
     return env
 
 
+ALGO_SHORT = {"persist-static": "pers", "persist-dynamic": "pdyn", "persist-static-small-h": "psmh"}
+PLATFORM_MAX = 31  # rnnbench import: at most 31 characters
+
+
+def gpu_short(gpu):
+    """'NVIDIA H200' -> 'h200': the first word that looks like a model (letters then digits), else 'gpu'."""
+    for word in gpu.replace("-", " ").split():
+        if any(c.isdigit() for c in word) and word[0].isalpha() and word.upper() != word.lower():
+            return "".join(c for c in word.lower() if c.isalnum())[:8]
+    return "gpu"
+
+
 def platform_name(r, gpu):
+    """One platform per configuration, e.g. 'h200-cudnn-fp16-skip (meas)': letters, digits, '-', ' ', '(', ')'."""
     o = options_of(r)
-    words = [gpu, r["backend"], o.get("precision", "fp32")]
+    words = [gpu_short(gpu), r["backend"], o.get("precision", "fp32")]
     if o.get("input") == "skip":
-        words.append("skip-input")
+        words.append("skip")
     if o.get("graph") == "on":
         words.append("graph")
     if o.get("algo", "standard") != "standard":
-        words.append(o["algo"])
-    name = " ".join(words) + " (measured)"
-    return "".join(ch if ch.isalnum() or ch in " ._()+-" else "-" for ch in name)
+        words.append(ALGO_SHORT.get(o["algo"], o["algo"]))
+    name = "-".join(words) + " (meas)"
+    name = "".join(ch if ch.isalnum() or ch in " ._()+-" else "-" for ch in name)
+    if len(name) > PLATFORM_MAX:
+        raise BadInput("%s: platform name '%s' is longer than %d characters" % (r["_at"], name, PLATFORM_MAX))
+    return name
 
 
 def published(path, env_path, out):
