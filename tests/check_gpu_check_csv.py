@@ -2,7 +2,8 @@
 """tests/check_gpu_check_csv.py — backends/cublas/tools/gpu_check_csv.py (scripts/gpu-check's CSV side) on made-up
 gpu-bench and PyTorch-peer CSVs: merge keeps every row, summary flags rows over their bound and a PyTorch ratio
 outside +-25 %, the importer-ready form keeps only ok rows within their bound and names one platform per
-configuration, and malformed input exits 2 with FILE:LINE. Prints 'N passed, N failed'."""
+configuration, `rnnbench import` (given as --rnnbench PATH) accepts that form, and malformed input exits 2 with
+FILE:LINE. Prints 'N passed, N failed'."""
 import csv
 import os
 import subprocess
@@ -15,6 +16,7 @@ COLUMNS = ["task", "cell", "hidden", "input", "batch", "timesteps", "backend", "
            "p99_ms", "min_ms", "reps", "max_rel_err", "error_bound", "within_bound", "energy_j", "power_w", "device",
            "note"]
 passed = failed = 0
+RNNBENCH = sys.argv[2] if len(sys.argv) == 3 and sys.argv[1] == "--rnnbench" else None
 
 
 def check(cond, what):
@@ -100,6 +102,17 @@ def main():
               and prow[0]["power_kind"] == "per_task" and prow[0]["energy_j"] == "0.01", "published figures")
         check(all(";" not in r["citation"] + r["note"] for r in prow) and "cuDNN 9.19.0" in prow[0]["citation"],
               "citation names the versions and holds no ';'")
+
+        if RNNBENCH:  # the converted file is accepted by `rnnbench import` as it is
+            h5 = os.path.join(d, "imported.h5")
+            p = subprocess.run([RNNBENCH, "import", pub, "--output", h5], capture_output=True, text=True)
+            check(p.returncode == 0 and os.path.exists(h5), "rnnbench import: %d %s %s" % (p.returncode, p.stdout,
+                                                                                          p.stderr))
+            long_name = os.path.join(d, "long.csv")
+            with open(pub) as f, open(long_name, "w") as g:
+                g.write(f.read().replace("h200-cudnn-fp16 (meas)", "h200-cudnn-fp16-a-much-longer-name (meas)"))
+            p = subprocess.run([RNNBENCH, "import", long_name, "--output", h5], capture_output=True, text=True)
+            check(p.returncode == 2, "rnnbench import refuses a 40-character platform (the limit the tool keeps)")
 
         bad = os.path.join(d, "bad.csv")
         with open(bad, "w") as f:

@@ -29,4 +29,5 @@ if(TARGET rb_gpu_common)
 endif()
 
 # scripts/gpu-check's CSV side (merge, summary, the importer-ready form): plain Python, runs on every machine
-add_test(NAME gpu_check_csv COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/check_gpu_check_csv.py)
+add_test(NAME gpu_check_csv COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/check_gpu_check_csv.py
+         --rnnbench $<TARGET_FILE:rnnbench>)
