@@ -353,6 +353,71 @@ START_TEST(bit_identical_to_v1)
 }
 END_TEST
 
+/* The weight and input generator as a plain sequential splitmix64 pass (as weights.c was before its parallel fill):
+ * the parallel fill must give the same bytes for any thread count. */
+static uint64_t seq_next(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static uint64_t seq_key(uint64_t key, uint64_t value)
+{
+    uint64_t s = key ^ value;
+    return seq_next(&s);
+}
+
+static float seq_pm1(uint64_t *state)
+{
+    return (float)((double)(seq_next(state) >> 40) * (1.0 / 8388608.0) - 1.0);
+}
+
+START_TEST(generator_same_as_sequential)
+{
+    const rb_problem shapes[] = {make_problem(RB_CELL_LSTM, 300, 200, 3, 70), make_problem(RB_CELL_GRU, 7, 5, 2, 3),
+                                 make_problem(RB_CELL_VANILLA, 129, 1000, 1, 130)};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        const rb_problem *p = &shapes[s];
+        size_t rows = (size_t)rb_cell_gates(p->cell) * p->hidden, nw = rows * p->input, nu = rows * p->hidden;
+        size_t nx = (size_t)p->timesteps * p->batch * p->input;
+        float *want = malloc((nw + nu + 2 * rows) * sizeof *want), *xw = malloc(nx * sizeof *xw);
+        uint64_t st = seq_key(99, UINT64_C(0x7262772d77656967));
+        st = seq_key(st, (uint64_t)p->cell);
+        st = seq_key(st, (uint64_t)p->hidden);
+        st = seq_key(st, (uint64_t)p->input);
+        float k = (float)(1.0 / sqrt((double)p->hidden));
+        for (size_t i = 0; i < nw + nu + 2 * rows; i++)
+            want[i] = k * seq_pm1(&st);
+        st = seq_key(99, UINT64_C(0x7262772d696e7075));
+        st = seq_key(st, (uint64_t)p->cell);
+        st = seq_key(st, (uint64_t)p->hidden);
+        st = seq_key(st, (uint64_t)p->input);
+        st = seq_key(st, (uint64_t)p->batch);
+        st = seq_key(st, (uint64_t)p->timesteps);
+        for (size_t i = 0; i < nx; i++)
+            xw[i] = seq_pm1(&st);
+        for (int threads = 1; threads <= 3; threads++) {
+            rb_par_set_threads(threads);
+            rb_weights w;
+            ck_assert_int_eq(rb_weights_init(&w, p, 99), 0);
+            ck_assert_mem_eq(w.W, want, nw * sizeof(float));
+            ck_assert_mem_eq(w.U, want + nw, nu * sizeof(float));
+            ck_assert_mem_eq(w.bw, want + nw + nu, rows * sizeof(float));
+            ck_assert_mem_eq(w.bu, want + nw + nu + rows, rows * sizeof(float));
+            float *x = rb_inputs_make(p, 99);
+            ck_assert_mem_eq(x, xw, nx * sizeof(float));
+            free(x);
+            rb_weights_free(&w);
+        }
+        free(want);
+        free(xw);
+    }
+    rb_par_set_threads(0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("reference");
@@ -366,6 +431,7 @@ int main(void)
     tcase_add_test(tc, weights_deterministic);
     tcase_add_test(tc, inputs_deterministic);
     tcase_add_test(tc, bit_identical_to_v1);
+    tcase_add_test(tc, generator_same_as_sequential);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }

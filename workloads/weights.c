@@ -1,23 +1,34 @@
 /* workloads/weights.c — deterministic weights and input sequences. Every value comes from a splitmix64
  * stream keyed by the seed and the problem shape, so any process (any rank, any backend) regenerates the
- * same bytes. Weights and inputs use different streams. */
+ * same bytes. Weights and inputs use different streams. splitmix64's state only advances by a constant, so
+ * value n of a stream is a function of n alone: big tensors are filled in parallel chunks (parallel.h), with
+ * the same bytes as one sequential pass. */
 #include "problem.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "parallel.h"
+
+#define GAMMA UINT64_C(0x9e3779b97f4a7c15)
+#define FILL_CHUNK 65536 /* values per claimed chunk of a parallel fill */
+
 /* Stream tags keep the weight and input streams apart even for equal seeds and shapes. */
 #define TAG_WEIGHTS UINT64_C(0x7262772d77656967) /* "rbw-weig" */
 #define TAG_INPUTS UINT64_C(0x7262772d696e7075)  /* "rbw-inpu" */
 
 /* splitmix64 (Steele, Lea, Flood 2014): one 64-bit state, a Weyl increment and a finaliser. */
-static uint64_t splitmix64(uint64_t *state)
+static inline uint64_t splitmix_mix(uint64_t z)
 {
-    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
     z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
     z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
     return z ^ (z >> 31);
+}
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    return splitmix_mix(*state += GAMMA);
 }
 
 /* Folds one value into a stream key through the mixer, so every field changes the whole stream. */
@@ -27,11 +38,37 @@ static uint64_t mix_in(uint64_t key, uint64_t value)
     return splitmix64(&s);
 }
 
-/* Uniform float in [-1, 1): 24 random bits give every value exactly representable in fp32. */
-static float uniform_pm1(uint64_t *state)
+/* Uniform float in [-1, 1) from one 64-bit output: 24 random bits give every value exactly representable in fp32. */
+static inline float pm1_of(uint64_t r)
 {
-    uint64_t bits = splitmix64(state) >> 40; /* 24 bits */
+    uint64_t bits = r >> 40; /* 24 bits */
     return (float)((double)bits * (1.0 / 8388608.0) - 1.0);
+}
+
+/* out[i] = scale * (the stream's value number first + i + 1), for i < n: the values a sequential pass from state
+ * `base` (after `first` values) would produce. */
+typedef struct fill_ctx {
+    float *out;
+    uint64_t base, first;
+    float scale;
+} fill_ctx;
+
+static void fill_task(void *arg, size_t b, size_t e)
+{
+    const fill_ctx *k = arg;
+    uint64_t z = k->base + (k->first + (uint64_t)b) * GAMMA;
+    for (size_t i = b; i < e; i++) {
+        z += GAMMA;
+        k->out[i] = k->scale * pm1_of(splitmix_mix(z));
+    }
+}
+
+/* Fills out[0..n) with the stream's next n values times scale; advances *state past them. */
+static void fill_stream(float *out, size_t n, uint64_t *state, uint64_t *used, float scale)
+{
+    fill_ctx k = {out, *state, *used, scale};
+    rb_par_for(n, FILL_CHUNK, fill_task, &k);
+    *used += n;
 }
 
 static size_t checked_mul(size_t a, size_t b, int *overflow)
@@ -76,14 +113,11 @@ int rb_weights_init(rb_weights *w, const rb_problem *p, uint64_t seed)
     state = mix_in(state, (uint64_t)p->hidden);
     state = mix_in(state, (uint64_t)p->input);
     const float k = (float)(1.0 / sqrt((double)p->hidden));
-    for (size_t i = 0; i < nw; i++)
-        w->W[i] = k * uniform_pm1(&state);
-    for (size_t i = 0; i < nu; i++)
-        w->U[i] = k * uniform_pm1(&state);
-    for (size_t i = 0; i < rows; i++)
-        w->bw[i] = k * uniform_pm1(&state);
-    for (size_t i = 0; i < rows; i++)
-        w->bu[i] = k * uniform_pm1(&state);
+    uint64_t used = 0; /* values of the stream taken so far: W, then U, bw, bu */
+    fill_stream(w->W, nw, &state, &used, k);
+    fill_stream(w->U, nu, &state, &used, k);
+    fill_stream(w->bw, rows, &state, &used, k);
+    fill_stream(w->bu, rows, &state, &used, k);
     return 0;
 }
 
@@ -116,7 +150,7 @@ float *rb_inputs_make(const rb_problem *p, uint64_t seed)
     state = mix_in(state, (uint64_t)p->input);
     state = mix_in(state, (uint64_t)p->batch);
     state = mix_in(state, (uint64_t)p->timesteps);
-    for (size_t i = 0; i < n; i++)
-        x[i] = uniform_pm1(&state);
+    uint64_t used = 0;
+    fill_stream(x, n, &state, &used, 1.0f);
     return x;
 }

@@ -47,6 +47,23 @@ static void quantize_blocks(const bw_bfp_format *f, const float *x, int n, int b
     }
 }
 
+typedef struct matrix_ctx {
+    bw_bfp_matrix *m;
+    const bw_bfp_format *f;
+    const float *a;
+} matrix_ctx;
+
+/* Quantises rows [r0, r1) of the matrix being made. */
+static void matrix_task(void *arg, size_t r0, size_t r1)
+{
+    const matrix_ctx *k = arg;
+    bw_bfp_matrix *m = k->m;
+    size_t row_bytes = (size_t)m->col_blocks * m->stride;
+    for (size_t r = r0; r < r1; r++)
+        quantize_blocks(k->f, k->a + r * m->cols, m->cols, m->block, m->stride, m->q + r * row_bytes,
+                        m->exp + r * m->col_blocks, NULL);
+}
+
 int bw_bfp_matrix_make(bw_bfp_matrix *m, const bw_bfp_format *f, const float *a, int rows, int cols, int block)
 {
     memset(m, 0, sizeof *m);
@@ -64,9 +81,8 @@ int bw_bfp_matrix_make(bw_bfp_matrix *m, const bw_bfp_format *f, const float *a,
         bw_bfp_matrix_free(m);
         return -1;
     }
-    for (int r = 0; r < rows; r++)
-        quantize_blocks(f, a + (size_t)r * cols, cols, block, m->stride, m->q + (size_t)r * row_bytes,
-                        m->exp + (size_t)r * m->col_blocks, NULL);
+    matrix_ctx k = {m, f, a};
+    rb_par_for((size_t)rows, ROWS_PER_TASK, matrix_task, &k);
     return 0;
 }
 
