@@ -179,8 +179,9 @@ int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec,
     int cacheable = output_cacheable(b, job, &ykey);
     const float *ref = NULL, *x = NULL;
     const rb_weights *w = NULL;
-    /* served: the reference and this numerics' output both come from the caches, no weights needed */
-    int served = cacheable && rb_cache_get(&ykey, y, len) == 0 && rb_pdata_reference(p, job->seed, 0, &ref) == 0;
+    /* served: this numerics' output comes from the cache, and with it the reference (computed if it is not there:
+     * the only case that needs the weights); the backend is then prepared without weights and not run */
+    int served = cacheable && rb_cache_get(&ykey, y, len) == 0 && rb_pdata_reference(p, job->seed, 1, &ref) == 0;
     if (!served && (rb_pdata_inputs(p, job->seed, &w, &x) != 0 || rb_pdata_reference(p, job->seed, 1, &ref) != 0)) {
         set_status(rec, "failed", "harness: out of memory for weights, inputs or reference output");
         free(y);

@@ -450,6 +450,30 @@ START_TEST(brainwave_served_from_cache)
 }
 END_TEST
 
+/* The output cached but its reference gone (evicted, cleared by hand): only the reference is computed again. */
+START_TEST(reference_gone_output_still_served)
+{
+    private_cache("reference_gone");
+    rb_problem p = small_problem();
+    rb_job j = brainwave_job(&p);
+    rb_record first = run_job(&j);
+    ck_assert_str_eq(first.status, "ok");
+    rb_cache_key k;
+    rb_cache_key_make(&k, &p, 42, "reference:fp32");
+    char path[700];
+    entry_file(&k, path, sizeof path);
+    ck_assert_int_eq(unlink(path), 0);
+    rb_pdata_clear();
+    rb_record second = run_job(&j);
+    ck_assert_str_eq(second.status, "ok");
+    ck_assert(strncmp(second.extras, "output=cache", 12) == 0);
+    ck_assert_int_eq(trace_count("compute", "reference:fp32"), 2);
+    ck_assert_int_eq(trace_count("compute", "brainwave:"), 1);
+    ck_assert_double_eq(second.max_rel_err, first.max_rel_err);
+    rb_pdata_clear();
+}
+END_TEST
+
 /* A cached output goes through the same check as a fresh one: an entry of zeros gives max_rel_err 1. */
 START_TEST(cached_output_is_checked)
 {
@@ -560,6 +584,7 @@ int main(void)
     tcase_add_test(tc, off_switch);
     tcase_add_test(tc, brainwave_served_from_cache);
     tcase_add_test(tc, cached_output_is_checked);
+    tcase_add_test(tc, reference_gone_output_still_served);
     tcase_add_test(tc, brainwave_report_without_run);
     tcase_add_test(tc, cache_command);
     suite_add_tcase(s, tc);
