@@ -57,7 +57,7 @@ typedef struct peer {
     double t[MAX_REPS], cpu[MAX_REPS];
     int n;
     double err, bound;
-    char why[200];
+    char why[RB_MSG_MAX + 64];
 } peer;
 
 static double clock_s(clockid_t c)
