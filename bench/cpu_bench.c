@@ -159,7 +159,7 @@ static void run_pass(int thr, const char *batches, const char *task_filter, cons
 {
     rb_onednn_threads(thr);
     for (int bi = 1; bi <= 64; bi *= 2) {
-        char bword[8];
+        char bword[16];
         snprintf(bword, sizeof bword, "%d", bi);
         if (!in_list(batches, bword))
             continue;
