@@ -7,17 +7,21 @@
  * `cpu ms/step` is the median process CPU time per step (all threads, spinning included): on a loaded machine it is
  * the steadier figure for 1-thread peers, whose wall time includes the time other processes held the core.
  *
- * Long tasks run with fewer steps (T' <= T, so that one run streams about --stream-mb of fp32 U); every figure is
+ * Each thread count runs in its own child process (one after the other), so oneDNN's OpenMP team never has idle
+ * threads spinning beside a 1-thread run. Long tasks run with fewer steps (T' <= T, so that one run streams about --stream-mb of fp32 U); every figure is
  * per step, and the T' used is printed beside T.
  *
  *   cpu-bench [--threads 1,2] [--reps 5] [--batches 1,4] [--stream-mb 1000] [--tasks SUBSTR] [--peers a,b,...]
+ *             [--workloads FILE]   (instead of the paper suite; each line's batch is replaced by --batches)
  *   peers: blas-before blas fused-fp32 fused-bf16 fused-int8 onednn-fp32 onednn-u8s8 (default: all) */
 #define _DEFAULT_SOURCE /* getloadavg */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include "backend.h"
 #include "cpu_bench_bw.h"
 #include "cpu_isa.h"
@@ -53,7 +57,7 @@ typedef struct peer {
     double t[MAX_REPS], cpu[MAX_REPS];
     int n;
     double err, bound;
-    char why[200];
+    char why[RB_MSG_MAX + 64];
 } peer;
 
 static double clock_s(clockid_t c)
@@ -149,37 +153,13 @@ static void load_note(double *lo, double *hi)
     }
 }
 
-int main(int argc, char **argv)
+/* One pass at `thr` threads over every selected batch and task, peers interleaved within each task. */
+static void run_pass(int thr, const char *batches, const char *task_filter, const char *peer_filter, int reps,
+                     double stream_mb, rb_problem *suite, size_t nsuite, double *load_lo, double *load_hi)
 {
-    const char *threads_list = arg_str(argc, argv, "--threads", "1,2");
-    const char *batches = arg_str(argc, argv, "--batches", "1,4");
-    const char *task_filter = arg_str(argc, argv, "--tasks", NULL);
-    const char *peer_filter = arg_str(argc, argv, "--peers", NULL);
-    int reps = atoi(arg_str(argc, argv, "--reps", "5"));
-    double stream_mb = atof(arg_str(argc, argv, "--stream-mb", "1000"));
-    reps = reps < 1 ? 1 : reps > MAX_REPS ? MAX_REPS : reps;
-
-    rb_problem *suite = NULL;
-    size_t nsuite = 0;
-    if (rb_suite_get("paper", &suite, &nsuite) != 0)
-        return 2;
-    char model[96], flags[160];
-    rb_cpu_model(model, sizeof model);
-    rb_isa_flags(flags, sizeof flags);
-    double load_lo = 1e9, load_hi = 0;
-    load_note(&load_lo, &load_hi);
-    printf("# cpu-bench: %s; flags: %s; %s%s\n", model, flags, rb_onednn_version(),
-           rb_onednn_available() ? " (oneDNN peer not built)" : "");
-    printf("# threads %s, batches %s, %d interleaved reps, T' streams <= %.0f MB of fp32 U per run; load average at "
-           "start %.2f\n",
-           threads_list, batches, reps, stream_mb, load_lo);
-    printf("| task | B | T'/T | thr | peer | median ms/step | min ms/step | cpu ms/step | blas-before / this | onednn-fp32 / this | "
-           "onednn-u8s8 / this | floor ms/step | median / floor | max_rel_err (bound) |\n");
-    printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    fflush(stdout);
-
+    rb_onednn_threads(thr);
     for (int bi = 1; bi <= 64; bi *= 2) {
-        char bword[8];
+        char bword[16];
         snprintf(bword, sizeof bword, "%d", bi);
         if (!in_list(batches, bword))
             continue;
@@ -198,50 +178,45 @@ int main(int argc, char **argv)
             rb_weights w;
             float *x = NULL, *ref = NULL, *y = NULL;
             if (rb_weights_init(&w, &p, 42) != 0 || !(x = rb_inputs_make(&p, 42)))
-                return 2;
+                exit(2);
             size_t len = rb_output_len(&p);
             ref = malloc(len * sizeof *ref);
             y = malloc(len * sizeof *y);
             if (!ref || !y || rb_reference_forward(&p, &w, x, ref) != 0)
-                return 2;
+                exit(2);
 
             static peer peers[MAX_PEERS];
             int np = 0;
-            for (const char *tp = threads_list; *tp;) {
-                int thr = atoi(tp);
-                for (size_t k = 0; k < N_KINDS && np < MAX_PEERS; k++) {
-                    if (!in_list(peer_filter, kinds[k].name))
-                        continue;
-                    peer *q = &peers[np++];
-                    memset(q, 0, sizeof *q);
-                    q->k = &kinds[k];
-                    q->threads = thr;
-                    q->err = NAN;
-                    q->bound = NAN;
-                    if (kinds[k].backend) {
-                        q->b = rb_backend_find(kinds[k].backend);
-                        rb_options o;
-                        make_options(kinds[k].opts, thr, &o);
-                        rb_status st = {{0}};
-                        if (!q->b)
-                            snprintf(q->why, sizeof q->why, "backend %s not built", kinds[k].backend);
-                        else if (q->b->prepare(&p, &w, &o, &q->state, &st) != 0) {
-                            snprintf(q->why, sizeof q->why, "%s", st.msg);
-                            q->state = NULL;
-                        } else
-                            q->bound = rb_backend_error_bound(q->b, &p, &o);
-                    } else if (rb_onednn_prepare(&p, &w, kinds[k].int8, &q->dnn, q->why, sizeof q->why) != 0) {
-                        q->dnn = NULL;
-                    }
-                    if ((q->state || q->dnn) && peer_run(q, x, y) == 0) { /* warm-up and output check */
-                        double ae;
-                        rb_compare(y, ref, len, &ae, &q->err);
-                    } else if (!q->why[0]) {
-                        snprintf(q->why, sizeof q->why, "run failed");
-                    }
+            for (size_t k = 0; k < N_KINDS && np < MAX_PEERS; k++) {
+                if (!in_list(peer_filter, kinds[k].name))
+                    continue;
+                peer *q = &peers[np++];
+                memset(q, 0, sizeof *q);
+                q->k = &kinds[k];
+                q->threads = thr;
+                q->err = NAN;
+                q->bound = NAN;
+                if (kinds[k].backend) {
+                    q->b = rb_backend_find(kinds[k].backend);
+                    rb_options o;
+                    make_options(kinds[k].opts, thr, &o);
+                    rb_status st = {{0}};
+                    if (!q->b)
+                        snprintf(q->why, sizeof q->why, "backend %s not built", kinds[k].backend);
+                    else if (q->b->prepare(&p, &w, &o, &q->state, &st) != 0) {
+                        snprintf(q->why, sizeof q->why, "%s", st.msg);
+                        q->state = NULL;
+                    } else
+                        q->bound = rb_backend_error_bound(q->b, &p, &o);
+                } else if (rb_onednn_prepare(&p, &w, kinds[k].int8, &q->dnn, q->why, sizeof q->why) != 0) {
+                    q->dnn = NULL;
                 }
-                tp += strcspn(tp, ",");
-                tp += *tp == ',';
+                if ((q->state || q->dnn) && peer_run(q, x, y) == 0) { /* warm-up and output check */
+                    double ae;
+                    rb_compare(y, ref, len, &ae, &q->err);
+                } else if (!q->why[0]) {
+                    snprintf(q->why, sizeof q->why, "run failed");
+                }
             }
             for (int r = 0; r < reps; r++)
                 for (int i = 0; i < np; i++) {
@@ -256,36 +231,41 @@ int main(int argc, char **argv)
                     q->cpu[q->n] = (clock_s(CLOCK_PROCESS_CPUTIME_ID) - c) * 1e3 / p.timesteps;
                     q->t[q->n++] = (clock_s(CLOCK_MONOTONIC) - a) * 1e3 / p.timesteps;
                 }
-            load_note(&load_lo, &load_hi);
-            /* floors: U at each precision over the bandwidth measured at that size, per thread count */
+            load_note(load_lo, load_hi);
+            double base = NAN, dnn = NAN, dnn8 = NAN;
+            for (int j = 0; j < np; j++) {
+                if (!peers[j].n)
+                    continue;
+                if (strcmp(peers[j].k->name, "blas-before") == 0)
+                    base = median(peers[j].t, peers[j].n);
+                if (strcmp(peers[j].k->name, "onednn-fp32") == 0)
+                    dnn = median(peers[j].t, peers[j].n);
+                if (strcmp(peers[j].k->name, "onednn-u8s8") == 0)
+                    dnn8 = median(peers[j].t, peers[j].n);
+            }
+            /* floors: U at each precision over the bandwidth measured at that size and thread count */
+            double bw_of[5] = {0};
             for (int i = 0; i < np; i++) {
                 peer *q = &peers[i];
-                double base = NAN, dnn = NAN, dnn8 = NAN;
-                for (int j = 0; j < np; j++) {
-                    if (peers[j].threads != q->threads || !peers[j].n)
-                        continue;
-                    if (strcmp(peers[j].k->name, "blas-before") == 0)
-                        base = median(peers[j].t, peers[j].n);
-                    if (strcmp(peers[j].k->name, "onednn-fp32") == 0)
-                        dnn = median(peers[j].t, peers[j].n);
-                    if (strcmp(peers[j].k->name, "onednn-u8s8") == 0)
-                        dnn8 = median(peers[j].t, peers[j].n);
-                }
                 char tcol[32];
                 snprintf(tcol, sizeof tcol, "%d/%d", p.timesteps, Tfull);
                 if (q->why[0]) {
-                    printf("| %s | %d | %s | %d | %s | - | - | - | - | - | - | - | - | %s |\n", suite[ti].name, p.batch, tcol,
-                           q->threads, q->k->name, q->why);
+                    printf("| %s | %d | %s | %d | %s | - | - | - | - | - | - | - | - | %s |\n", suite[ti].name, p.batch,
+                           tcol, q->threads, q->k->name, q->why);
                     continue;
                 }
-                double ubytes = u_fp32 / 4 * q->k->bytes_per_weight;
-                double bw = rb_bench_read_bw((size_t)ubytes, q->threads, 3);
+                int bpw = q->k->bytes_per_weight;
+                double ubytes = u_fp32 / 4 * bpw;
+                if (bw_of[bpw] == 0)
+                    bw_of[bpw] = rb_bench_read_bw((size_t)ubytes, q->threads, 3);
+                double bw = bw_of[bpw];
                 double floor_ms = bw > 0 ? ubytes / bw * 1e3 : NAN;
-                double med = median(q->t, q->n), mn = minimum(q->t, q->n);
-                printf("| %s | %d | %s | %d | %s | %.4f | %.4f | %.4f | %.2f | %.2f | %.2f | %.4f (%.1f GB/s at %.2f MB) | %.2f | "
-                       "%.2g (%.2g) |\n",
-                       suite[ti].name, p.batch, tcol, q->threads, q->k->name, med, mn, median(q->cpu, q->n), base / med, dnn / med, dnn8 / med, floor_ms,
-                       bw / 1e9, ubytes / 1e6, med / floor_ms, q->err, q->bound);
+                double med = median(q->t, q->n), mn = minimum(q->t, q->n), cpu = median(q->cpu, q->n);
+                double vs_floor = (q->threads == 1 ? cpu : med) / floor_ms; /* floor timed the same way */
+                printf("| %s | %d | %s | %d | %s | %.4f | %.4f | %.4f | %.2f | %.2f | %.2f | %.4f (%.1f GB/s at %.2f MB) "
+                       "| %.2f | %.2g (%.2g) |\n",
+                       suite[ti].name, p.batch, tcol, q->threads, q->k->name, med, mn, cpu, base / med, dnn / med,
+                       dnn8 / med, floor_ms, bw / 1e9, ubytes / 1e6, vs_floor, q->err, q->bound);
             }
             fflush(stdout);
             for (int i = 0; i < np; i++)
@@ -296,9 +276,60 @@ int main(int argc, char **argv)
             rb_weights_free(&w);
         }
     }
+}
+
+int main(int argc, char **argv)
+{
+    const char *threads_list = arg_str(argc, argv, "--threads", "1,2");
+    const char *batches = arg_str(argc, argv, "--batches", "1,4");
+    const char *task_filter = arg_str(argc, argv, "--tasks", NULL);
+    const char *peer_filter = arg_str(argc, argv, "--peers", NULL);
+    int reps = atoi(arg_str(argc, argv, "--reps", "5"));
+    double stream_mb = atof(arg_str(argc, argv, "--stream-mb", "1000"));
+    reps = reps < 1 ? 1 : reps > MAX_REPS ? MAX_REPS : reps;
+
+    const char *wl = arg_str(argc, argv, "--workloads", NULL);
+    rb_problem *suite = NULL;
+    size_t nsuite = 0;
+    char err[256];
+    if (wl ? rb_workload_parse_file(wl, &suite, &nsuite, err, sizeof err) != 0
+           : rb_suite_get("paper", &suite, &nsuite) != 0) {
+        fprintf(stderr, "cpu-bench: %s\n", wl ? err : "no paper suite");
+        return 2;
+    }
+    char model[96], flags[160];
+    rb_cpu_model(model, sizeof model);
+    rb_isa_flags(flags, sizeof flags);
+    double load_lo = 1e9, load_hi = 0;
     load_note(&load_lo, &load_hi);
-    printf("# load average (1 min) during the run: min %.2f, max %.2f on %ld CPUs\n", load_lo, load_hi,
-           (long)rb_cpu_usable());
+    printf("# cpu-bench: %s; flags: %s; %s%s\n", model, flags, rb_onednn_version(),
+           rb_onednn_available() ? " (oneDNN peer not built)" : "");
+    printf("# threads %s (one child process per thread count, so no idle OpenMP team spins beside a 1-thread run), "
+           "batches %s, %d interleaved reps, T' streams <= %.0f MB of fp32 U per run; load average at start %.2f\n",
+           threads_list, batches, reps, stream_mb, load_lo);
+    printf("| task | B | T'/T | thr | peer | median ms/step | min ms/step | cpu ms/step | blas-before / this | "
+           "onednn-fp32 / this | onednn-u8s8 / this | floor ms/step | x floor | max_rel_err (bound) |\n");
+    printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    fflush(stdout);
+    for (const char *tp = threads_list; *tp;) {
+        int thr = atoi(tp);
+        tp += strcspn(tp, ",");
+        tp += *tp == ',';
+        if (thr < 1)
+            continue;
+        pid_t child = fork();
+        if (child == 0) {
+            run_pass(thr, batches, task_filter, peer_filter, reps, stream_mb, suite, nsuite, &load_lo, &load_hi);
+            fflush(stdout);
+            _exit(0);
+        }
+        int status = 0;
+        if (child < 0 || waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            fprintf(stderr, "cpu-bench: the %d-thread pass failed\n", thr);
+        load_note(&load_lo, &load_hi);
+    }
+    printf("# load average (1 min) at the start and after each pass: min %.2f, max %.2f on %d CPUs\n", load_lo,
+           load_hi, rb_cpu_usable());
     free(suite);
     return 0;
 }

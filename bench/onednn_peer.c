@@ -252,6 +252,11 @@ int rb_onednn_run(rb_onednn *o, const float *x, float *y, int threads)
     return dnnl_stream_wait(o->strm) == dnnl_success ? 0 : -1;
 }
 
+void rb_onednn_threads(int threads)
+{
+    omp_set_num_threads(threads);
+}
+
 void rb_onednn_release(rb_onednn *o)
 {
     if (!o)

@@ -19,5 +19,7 @@ int rb_onednn_prepare(const rb_problem *p, const rb_weights *w, int int8, rb_one
 /* One inference x [T][B][I] -> y [T][B][H] on `threads` OpenMP threads (int8: x quantised inside, y dequantised). */
 int rb_onednn_run(rb_onednn *o, const float *x, float *y, int threads);
 void rb_onednn_release(rb_onednn *o);
+/* Sets the OpenMP team size before anything runs (a process that uses one thread count throughout). */
+void rb_onednn_threads(int threads);
 
 #endif

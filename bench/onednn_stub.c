@@ -35,3 +35,8 @@ void rb_onednn_release(rb_onednn *o)
 {
     (void)o;
 }
+
+void rb_onednn_threads(int threads)
+{
+    (void)threads;
+}

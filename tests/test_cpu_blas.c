@@ -10,8 +10,12 @@
 #include "check_main.h"
 #include "backend.h"
 #include "cpu_isa.h"
+#include "cpu_pool.h"
+#include "cpu_threads.h"
 
 extern const rb_backend rb_backend_cpu_blas;
+/* from OpenBLAS (not via cblas.h, whose complex.h defines a macro I) */
+void openblas_set_num_threads(int n);
 
 static void set_opt(rb_options *o, const char *k, const char *v)
 {
@@ -135,6 +139,46 @@ START_TEST(test_rejects_bad_options)
 }
 END_TEST
 
+/* The `threads` extra cpu-blas reports for p under the default options. */
+static int auto_threads(rb_cell cell, int H, int B, int T)
+{
+    rb_problem p = {.cell = cell, .hidden = H, .input = H, .batch = B, .timesteps = T};
+    rb_weights w;
+    ck_assert_int_eq(rb_weights_init(&w, &p, 3), 0);
+    float *x = rb_inputs_make(&p, 3);
+    rb_options none = {0};
+    rb_status st = {{0}};
+    void *state = NULL;
+    ck_assert_int_eq(rb_backend_cpu_blas.prepare(&p, &w, &none, &state, &st), 0);
+    rb_metrics m;
+    rb_metrics_init(&m);
+    ck_assert_int_eq(rb_backend_cpu_blas.report(state, x, &m, &st), 0);
+    int threads = -1;
+    for (int i = 0; i < m.n_extras; i++)
+        if (strcmp(m.extra_key[i], "threads") == 0)
+            threads = atoi(m.extra_val[i]);
+    rb_backend_cpu_blas.release(state);
+    free(x);
+    rb_weights_free(&w);
+    return threads;
+}
+
+/* threads=auto: one thread per RB_BLAS_BYTES_PER_THREAD (128 MiB) of weights streamed per step, within the budget
+ * the harness set (openblas_set_num_threads) and the usable CPUs: every test-sized problem gets 1 thread even with a
+ * budget of 2; the rule's boundaries themselves are checked in test_cpu_common. */
+START_TEST(test_auto_thread_rule)
+{
+    openblas_set_num_threads(2);
+    ck_assert_int_eq(auto_threads(RB_CELL_LSTM, 64, 1, 3), 1);   /* U 64 KiB */
+    ck_assert_int_eq(auto_threads(RB_CELL_GRU, 512, 4, 3), 1);   /* U 3 MiB */
+    ck_assert_int_eq(auto_threads(RB_CELL_GRU, 256, 1, 1), 1);   /* T*B = 1: W counts too */
+    int budget = rb_cpu_usable() < 2 ? 1 : 2;
+    ck_assert_int_eq(rb_cpu_threads_rule(2 * RB_BLAS_BYTES_PER_THREAD - 1, RB_BLAS_BYTES_PER_THREAD, budget), 1);
+    ck_assert_int_eq(rb_cpu_threads_rule(2 * RB_BLAS_BYTES_PER_THREAD, RB_BLAS_BYTES_PER_THREAD, budget), budget);
+    openblas_set_num_threads(1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cpu_blas");
@@ -143,6 +187,7 @@ int main(void)
     tcase_add_test(tc, test_tuned_every_isa_and_threads);
     tcase_add_test(tc, test_default_and_openblas);
     tcase_add_test(tc, test_rejects_bad_options);
+    tcase_add_test(tc, test_auto_thread_rule);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }

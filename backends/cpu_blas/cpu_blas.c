@@ -9,7 +9,8 @@
  *   element-wise      vectorised exp/sigmoid/tanh (cpu_vmath.h), one pass per operation
  * kernels=openblas: the implementation before (OpenBLAS's own threads, SGEMM whenever M > 1, scalar libm passes),
  * kept so both can be compared in one run.
- * Threads: threads=auto|N; auto = one thread per RB_BLAS_BYTES_PER_THREAD of weights per step (cpu_threads.h).
+ * Threads: threads=auto|N; auto = one thread per RB_BLAS_BYTES_PER_THREAD of weights per step (cpu_threads.h:
+ * U, plus W when T*B = 1).
  * Energy from RAPL where readable (cpu_energy.c). */
 #include <cblas.h>
 #include <stdio.h>
@@ -27,9 +28,6 @@
 extern const rb_backend rb_backend_cpu_blas;
 
 #define RB_MULTI_MAX 8
-/* The auto thread rule's threshold: U (+ W when the input projection is per step) bytes per step per thread.
- * Measured on a 2-core AMD EPYC (Zen 5) VM: see backends/cpu_blas/README.md. */
-#define RB_BLAS_BYTES_PER_THREAD (512.0 * 1024)
 
 typedef enum { KERNELS_TUNED = 0, KERNELS_OPENBLAS = 1 } kernels_mode;
 
@@ -52,7 +50,7 @@ typedef struct cpu_state {
 
 static const rb_option_spec cpu_options[] = {
     {"threads", RB_OPT_TEXT, "auto|1..256", "auto",
-     "threads; auto: one per 512 KiB of weights streamed per step, at most the rank's share of cores"},
+     "threads; auto: one per 128 MiB of weights streamed per step (measured), at most the rank's share of cores"},
     {"kernels", RB_OPT_ENUM, "tuned|openblas", "tuned",
      "tuned: own thread split, GEMV / multi-vector GEMV for small M, SIMD element-wise; openblas: the plain version"},
     {"isa", RB_OPT_ENUM, "auto|portable|avx2|avx512", "auto", "instruction set of the tuned element-wise kernels"},

@@ -24,10 +24,6 @@
 
 extern const rb_backend rb_backend_cpu_fused;
 
-/* The auto thread rule's threshold (bytes of packed weights streamed per step per thread); measured on a 2-core
- * AMD EPYC (Zen 5) VM, see README.md. */
-#define RB_FUSED_BYTES_PER_THREAD (256.0 * 1024)
-
 /* Error bounds (max |y - ref| / max |ref|), see README.md for how they were set. */
 #define RB_FUSED_BF16_BOUND 2e-2
 #define RB_FUSED_INT8_BOUND 6e-2
@@ -59,7 +55,7 @@ typedef struct fused_state {
 static const rb_option_spec fused_options[] = {
     {"precision", RB_OPT_ENUM, "fp32|bf16|int8", "fp32", "weight precision (int8: per-row scales, int32 accumulation)"},
     {"threads", RB_OPT_TEXT, "auto|1..256", "auto",
-     "threads; auto: one per 256 KiB of weights streamed per step, at most the rank's share of cores"},
+     "threads; auto: one per 128 MiB of weights streamed per step (measured), at most the rank's share of cores"},
     {"input", RB_OPT_ENUM, "auto|fused|pre", "auto",
      "fused: W x_t inside each step's pass; pre: W x of all steps first; auto: pre when T*B > 1"},
     {"isa", RB_OPT_ENUM, "auto|portable|avx2|avx512|avx512-vnni|avx512-bf16", "auto", "kernels' instruction set"},
