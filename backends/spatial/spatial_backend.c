@@ -113,7 +113,7 @@ static int sp_report(void *state, const float *x, rb_metrics *m, rb_status *st)
     char num[64];
     sp_numerics_name(&s->opts, a, num, sizeof num);
     *strchr(num, '/') = '\0';
-    snprintf(m->device, sizeof m->device, "Plasticine %s (%d PCU + %d PMU, %g MHz, %s)", a->name, a->pcus,
+    snprintf(m->device, sizeof m->device, "Plasticine %.48s (%d PCU + %d PMU, %g MHz, %.12s)", a->name, a->pcus,
              a->pmus, a->clock_mhz, num);
     /* compact values: the results table keeps all extras of a row in 512 characters */
     static const char *const map_name[3] = { "search", "paper", "pinned" };
