@@ -9,6 +9,6 @@ rb_add_check_test(test_spatial_suite SOURCES tests/test_spatial_suite.c LIBS ${R
 # the standalone design-space dump: a CSV with the chosen point marked; bad usage exits non-zero
 add_test(NAME spatial_explore_cli COMMAND spatial-explore --cell gru --hidden 64 --timesteps 3 --arch baseline)
 set_tests_properties(spatial_explore_cli PROPERTIES
-  PASS_REGULAR_EXPRESSION "arch,cell,hidden,input,batch,timesteps,input_mode,hu,ru,rv,gp.*plasticine-baseline-16x8,gru,64,64,1,3,skip,[0-9]+,[0-9]+,[0-9]+,[0-9]+,.*,1\n")
+  PASS_REGULAR_EXPRESSION "arch,cell,hidden,input,batch,timesteps,input_mode,capacity,hu,ru,rv.*whatif-isca17-16x8,gru,64,64,1,3,full,onchip,[0-9]+,[0-9]+,[0-9]+,.*,1\n")
 add_test(NAME spatial_explore_cli_usage COMMAND spatial-explore --cell lstm --hidden 0 --timesteps 3)
 set_tests_properties(spatial_explore_cli_usage PROPERTIES WILL_FAIL TRUE)

@@ -108,7 +108,7 @@ START_TEST(test_help_and_list)
     /* every backend's declared options, with allowed values, default and help */
     ck_assert_int_eq(rnnbench("list --backends-only"), 0);
     EXPECT(0, "options (--backend-opt spatial.KEY=VALUE):");
-    EXPECT(0, "input  skip|full  (default: skip)");
+    EXPECT(0, "input     full|skip  (default: full)");
     EXPECT(0, "precision  fp32|tf32|fp16  (default: fp32)");
     EXPECT(0, "arithmetic of the GEMMs");
     ck_assert_msg(strstr(out_text, "gru-2816-t750") == NULL, "--backends-only lists workloads:\n%s", out_text);
@@ -204,8 +204,8 @@ START_TEST(test_bad_backend_opts)
     static const struct {
         const char *backends, *opt, *why;
     } bad[] = {
-        {"spatial", "spatial.foo=1", "unknown option (known: arch, input)"},
-        {"spatial", "spatial.input=half", "not a valid value (allowed: skip|full)"},
+        {"spatial", "spatial.foo=1", "unknown option (known: arch, input, mapping, capacity, numerics, fp8)"},
+        {"spatial", "spatial.input=half", "not a valid value (allowed: full|skip)"},
         {"spatial", "spatial.arch=nonexist.arch", "nonexist.arch"},
         {"cpu-blas", "cpu-blas.threadz=4", "unknown option"},
         {"cublas", "cublas.precision=fp64", "not a valid value (allowed: fp32|tf32|fp16)"},
@@ -245,11 +245,11 @@ START_TEST(test_bad_backend_opts)
     ck_assert_int_eq(rnnbench("explore --backend spatial --cell gru --hidden 8 --timesteps 2 "
                               "--backend-opt spatial.input=half"),
                      2);
-    EXPECT(2, "rnnbench explore: --backend-opt spatial.input=half: not a valid value (allowed: skip|full)");
+    EXPECT(2, "rnnbench explore: --backend-opt spatial.input=half: not a valid value (allowed: full|skip)");
     ck_assert_int_eq(rnnbench("explore --backend spatial --cell gru --hidden 8 --timesteps 2 "
                               "--backend-opt spatial.foo=1"),
                      2);
-    EXPECT(2, "rnnbench explore: --backend-opt spatial.foo=1: unknown option (known: arch, input)");
+    EXPECT(2, "rnnbench explore: --backend-opt spatial.foo=1: unknown option (known: arch, input, mapping, capacity, numerics, fp8)");
     ck_assert_int_eq(rnnbench("explore --backend spatial --cell gru --hidden 8 --timesteps 2 "
                               "--backend-opt spatial.arch=nonexist.arch"),
                      2);

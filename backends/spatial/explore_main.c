@@ -1,6 +1,7 @@
 /* backends/spatial/explore_main.c — `spatial-explore`: standalone design-space dump of the spatial backend.
  *   spatial-explore --cell lstm|gru|vanilla --hidden H --timesteps T [--input I] [--batch B]
- *                   [--arch FILE|serving|baseline] [--input-mode skip|full]
+ *                   [--arch FILE|sysml19|sysml19-1mac|isca17] [--input-mode full|skip]
+ *                   [--mapping search|paper|HU,RU[,RV]] [--capacity onchip|stream]
  * Prints the CSV of rb_spatial_explore_csv on stdout. Exit 0 ok, 1 failure, 2 bad usage. */
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +14,8 @@ static int usage(const char *why)
 {
     fprintf(stderr,
             "spatial-explore: %s\nusage: spatial-explore --cell lstm|gru|vanilla --hidden H --timesteps T "
-            "[--input I] [--batch B] [--arch FILE|serving|baseline] [--input-mode skip|full]\n",
+            "[--input I] [--batch B] [--arch FILE|sysml19|sysml19-1mac|isca17] [--input-mode full|skip] "
+            "[--mapping search|paper|HU,RU[,RV]] [--capacity onchip|stream]\n",
             why);
     return 2;
 }
@@ -66,6 +68,10 @@ int main(int argc, char **argv)
             add_opt(&opt, "arch", v);
         else if (strcmp(a, "--input-mode") == 0)
             add_opt(&opt, "input", v);
+        else if (strcmp(a, "--mapping") == 0)
+            add_opt(&opt, "mapping", v);
+        else if (strcmp(a, "--capacity") == 0)
+            add_opt(&opt, "capacity", v);
         else
             return usage("unknown option");
         if (dst && parse_pos(v, dst) != 0)

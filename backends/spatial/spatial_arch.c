@@ -30,21 +30,27 @@ static const field_desc FIELDS[] = {
     FD(grid_cols, F_INT, 1, 4096),
     FD(pcus, F_INT, 1, 1 << 20),
     FD(pmus, F_INT, 1, 1 << 20),
+    FD(xh_private, F_INT, 0, 1),
+    FD(dags, F_INT, 0, 1 << 16),
+    FD(clock_mhz, F_DBL, 1, 1e5),
     FD(lanes, F_INT, 1, 1024),
     FD(stages, F_INT, 1, 64),
     FD(word_bits, F_INT, 8, 64),
     FD(mul_bits, F_INT, 1, 64),
     FD(acc_bits, F_INT, 8, 64),
     FD(macs_per_lane, F_INT, 1, 64),
+    FD(mr_fused_cycles, F_INT, 1, 16),
+    FD(tree_folded, F_INT, 0, 1),
+    FD(pcu_scalar_in, F_INT, 2, 64),
     FD(pmu_bytes, F_LONG, 1024, 1e12),
     FD(pmu_read_cycles, F_INT, 1, 1000),
-    FD(clock_mhz, F_DBL, 1, 1e5),
-    FD(combine_fanin, F_INT, 2, 64),
-    FD(fifo_depth, F_INT, 1, 1 << 16),
+    FD(pmu_addr_stages, F_INT, 1, 64),
     FD(hop_cycles, F_INT, 0, 1000),
+    FD(fifo_depth, F_INT, 1, 1 << 16),
+    FD(step_overhead_cycles, F_INT, 0, 1 << 20),
+    FD(h_writeback_per_cycle, F_DBL, 0.01, 1e6),
     FD(dram_gbps, F_DBL, 1e-3, 1e6),
     FD(dram_pj_per_byte, F_DBL, 0, 1e6),
-    FD(dags, F_INT, 0, 1 << 16),
     FD(pcu_area_mm2, F_DBL, 0, 1e4),
     FD(pmu_area_mm2, F_DBL, 0, 1e4),
     FD(pcu_power_mw, F_DBL, 0, 1e6),
@@ -141,21 +147,25 @@ static const char *check_consistency(const sp_arch *a, char *why, size_t whylen)
                  a->mul_bits);
         return "acc_bits";
     }
-    /* the PCU must hold the dot-product pipeline: packed multiply, cross-lane tree, accumulate */
-    int tree = 0;
-    for (int l = a->lanes; l > 1; l >>= 1)
-        tree++;
-    if (a->stages < tree + 2) {
-        snprintf(why, whylen, "%d stages cannot hold multiply + %d-level lane tree + accumulate", a->stages, tree);
+    /* the PCU must hold the dot-product pipeline: map stages, cross-lane tree (folded: one stage), accumulate */
+    int tree = sp_arch_log2_lanes(a);
+    int need = a->mr_fused_cycles + (a->tree_folded ? 1 : tree + 1);
+    if (a->stages < need) {
+        snprintf(why, whylen, "%d stages cannot hold %d map stage(s) + %s lane tree + accumulate", a->stages,
+                 a->mr_fused_cycles, a->tree_folded ? "a folded" : "a per-level");
         return "stages";
+    }
+    if (a->dags > 2 * a->grid_rows + 2 * a->grid_cols) {
+        snprintf(why, whylen, "%d DAGs do not fit around a %dx%d grid", a->dags, a->grid_rows, a->grid_cols);
+        return "dags";
     }
     if (!(a->lut_max > a->lut_min)) {
         snprintf(why, whylen, "lut_max must exceed lut_min");
         return "lut_max";
     }
-    if ((long)a->lut_entries * a->lanes * 4 > a->pmu_bytes) {
-        snprintf(why, whylen, "a %d-entry LUT replicated over %d lanes does not fit one PMU", a->lut_entries,
-                 a->lanes);
+    if ((long)a->lut_entries * (a->word_bits / 8) > a->pmu_bytes) {
+        snprintf(why, whylen, "a %d-entry table of %d-bit words does not fit one PMU", a->lut_entries,
+                 a->word_bits);
         return "lut_entries";
     }
     return NULL;
@@ -280,12 +290,12 @@ int sp_arch_load(const char *path, sp_arch *a, char *err, size_t errlen)
 
 void sp_arch_resolve(const char *opt, char *out, size_t outlen)
 {
-    if (!opt || !*opt || strcmp(opt, "serving") == 0)
-        snprintf(out, outlen, "%s/arch/plasticine_serving_24x24.arch", RB_SPATIAL_ARCH_DIR);
-    else if (strcmp(opt, "serving-1mac") == 0)
-        snprintf(out, outlen, "%s/arch/plasticine_serving_24x24_1mac.arch", RB_SPATIAL_ARCH_DIR);
-    else if (strcmp(opt, "baseline") == 0)
-        snprintf(out, outlen, "%s/arch/plasticine_baseline.arch", RB_SPATIAL_ARCH_DIR);
+    if (!opt || !*opt || strcmp(opt, "sysml19") == 0)
+        snprintf(out, outlen, "%s/arch/plasticine_sysml19.arch", RB_SPATIAL_ARCH_DIR);
+    else if (strcmp(opt, "sysml19-1mac") == 0)
+        snprintf(out, outlen, "%s/arch/whatif_sysml19_1mac.arch", RB_SPATIAL_ARCH_DIR);
+    else if (strcmp(opt, "isca17") == 0 || strcmp(opt, "baseline") == 0)
+        snprintf(out, outlen, "%s/arch/whatif_isca17_16x8.arch", RB_SPATIAL_ARCH_DIR);
     else
         snprintf(out, outlen, "%s", opt);
 }
@@ -298,6 +308,21 @@ double sp_arch_peak_gops(const sp_arch *a)
 }
 
 double sp_arch_dram_bytes_per_cycle(const sp_arch *a) { return a->dram_gbps * 1e3 / a->clock_mhz; }
+
+int sp_arch_log2_lanes(const sp_arch *a)
+{
+    int t = 0;
+    for (int l = a->lanes; l > 1; l >>= 1)
+        t++;
+    return t;
+}
+
+int sp_arch_mvm_latency(const sp_arch *a) { return a->mr_fused_cycles + sp_arch_log2_lanes(a) + 1; }
+
+int sp_arch_combine_fanin(const sp_arch *a)
+{
+    return a->pcu_scalar_in < a->stages + 1 ? a->pcu_scalar_in : a->stages + 1;
+}
 
 int sp_arch_export(const sp_arch *a, char (*key)[32], char (*val)[224], int max)
 {
@@ -314,13 +339,17 @@ int sp_arch_export(const sp_arch *a, char (*key)[32], char (*val)[224], int max)
     EXP("arch_file", "%s", a->path);
     EXP("grid", "%dx%d", a->grid_rows, a->grid_cols);
     EXP("units", "%d PCU + %d PMU", a->pcus, a->pmus);
-    EXP("pcu", "%d lanes x %d stages, %d x %d-bit MAC/lane, %d-bit acc", a->lanes, a->stages, a->macs_per_lane,
-        a->mul_bits, a->acc_bits);
+    EXP("pcu", "%d lanes x %d stages, %d x %d-bit MAC/lane, %d-bit acc, MVM latency %d (%s tree)", a->lanes,
+        a->stages, a->macs_per_lane, a->mul_bits, a->acc_bits, sp_arch_mvm_latency(a),
+        a->tree_folded ? "folded" : "per-level");
     EXP("pmu_bytes", "%ld", a->pmu_bytes);
+    EXP("xh_operand", "%s", a->xh_private ? "one PMU per MVM PCU" : "shared slice PMUs, broadcast");
     EXP("clock_mhz", "%g", a->clock_mhz);
     EXP("peak_gops", "%g", sp_arch_peak_gops(a));
-    EXP("network", "hop %d cycle(s), combine fan-in %d, fifo %d", a->hop_cycles, a->combine_fanin,
+    EXP("network", "hop %d cycle(s), combine fan-in %d, fifo %d", a->hop_cycles, sp_arch_combine_fanin(a),
         a->fifo_depth);
+    EXP("calibrated", "step overhead %d cycles, h write-back %g/cycle, idle power %g", a->step_overhead_cycles,
+        a->h_writeback_per_cycle, a->idle_power_frac);
     EXP("dram", "%g GB/s, %g pJ/B, %d DAGs", a->dram_gbps, a->dram_pj_per_byte, a->dags);
     EXP("unit_area_mm2", "PCU %g, PMU %g", a->pcu_area_mm2, a->pmu_area_mm2);
     EXP("unit_power_mw", "PCU %g, PMU %g, DAG %g, idle frac %g", a->pcu_power_mw, a->pmu_power_mw,

@@ -1,4 +1,4 @@
-/* backends/spatial/spatial_dse.c — the design-space search (see spatial_dse.h). */
+/* backends/spatial/spatial_dse.c — the design-space search and pinned mappings (see spatial_dse.h). */
 #include "spatial_dse.h"
 
 #include <stdio.h>
@@ -47,6 +47,12 @@ static int keep(sp_dse_result *r, size_t *cap, const sp_candidate *c)
     return 0;
 }
 
+static void finish(const sp_arch *a, const sp_shape *s, sp_dse_result *r)
+{
+    sp_model_closed_form(a, s, &r->best, &r->model);
+    sp_cost_of(a, s, &r->best, &r->sim, &r->cost);
+}
+
 int sp_dse(const sp_arch *a, const sp_shape *s, int keep_candidates, sp_dse_result *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
@@ -58,30 +64,29 @@ int sp_dse(const sp_arch *a, const sp_shape *s, int keep_candidates, sp_dse_resu
     sp_mapping m;
     sp_timing t;
     for (int rv = 1; rv <= vec; rv *= 2)
-        for (int gp = 1; gp <= s->G; gp++)
-            for (int hu = 1; hu <= s->H && (long)hu * gp <= a->pcus; hu++)
-                for (int ru = 1; (long)hu * gp * ru <= a->pcus && (long)(ru - 1) * rv < K; ru++) {
-                    sp_factors f = { hu, ru, rv, gp };
-                    sp_map(a, s, f, &m);
-                    r->examined++;
-                    if (!m.legal)
-                        continue;
-                    r->legal++;
-                    sp_model_closed_form(a, s, &m, &t);
-                    top_insert(top, &ntop, f, t.total_cycles, m.pcus + m.pmus);
-                    if (keep_candidates) {
-                        sp_candidate c = { f, m.pcus, m.pmus, m.dram_streamed, t.total_cycles, -1.0,
-                                           t.steady_step, 0.0 };
-                        sp_cost cost;
-                        sp_cost_of(a, s, &m, &t, &cost);
-                        c.area_alloc_mm2 = cost.area_alloc_mm2;
-                        if (keep(r, &cap, &c) != 0) {
-                            snprintf(err, errlen, "out of memory keeping DSE candidates");
-                            sp_dse_free(r);
-                            return -1;
-                        }
+        for (int hu = 1; hu <= s->H && (long)hu * s->G <= a->pcus; hu++)
+            for (int ru = 1; (long)hu * s->G * ru <= a->pcus && (long)(ru - 1) * rv < K; ru++) {
+                sp_factors f = { hu, ru, rv };
+                sp_map(a, s, f, &m);
+                r->examined++;
+                if (!m.legal)
+                    continue;
+                r->legal++;
+                sp_model_closed_form(a, s, &m, &t);
+                top_insert(top, &ntop, f, t.total_cycles, m.pcus + m.pmus);
+                if (keep_candidates) {
+                    sp_candidate c = { f, m.pcus, m.pmus, m.weights_fit, m.streamed_bytes_per_step > 0,
+                                       t.total_cycles, -1.0, t.steady_step, 0.0 };
+                    sp_cost cost;
+                    sp_cost_of(a, s, &m, &t, &cost);
+                    c.area_alloc_mm2 = cost.area_alloc_mm2;
+                    if (keep(r, &cap, &c) != 0) {
+                        snprintf(err, errlen, "out of memory keeping DSE candidates");
+                        sp_dse_free(r);
+                        return -1;
                     }
                 }
+            }
     if (ntop == 0) {
         snprintf(err, errlen, "no legal mapping on %s (%ld points examined)", a->name, r->examined);
         return -1;
@@ -107,8 +112,27 @@ int sp_dse(const sp_arch *a, const sp_shape *s, int keep_candidates, sp_dse_resu
             r->sim = t;
         }
     }
-    sp_model_closed_form(a, s, &r->best, &r->model);
-    sp_cost_of(a, s, &r->best, &r->sim, &r->cost);
+    finish(a, s, r);
+    return 0;
+}
+
+int sp_dse_fixed(const sp_arch *a, const sp_shape *s, sp_factors f, sp_dse_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    sp_map(a, s, f, &r->best);
+    r->examined = 1;
+    if (!r->best.legal) {
+        snprintf(err, errlen, "mapping hu=%d,ru=%d,rv=%d does not fit %s: %s", f.hu, f.ru, f.rv, a->name,
+                 r->best.why);
+        return -1;
+    }
+    r->legal = 1;
+    if (sp_simulate(a, s, &r->best, &r->sim) != 0) {
+        snprintf(err, errlen, "simulator failed (out of memory)");
+        return -1;
+    }
+    r->simulated = 1;
+    finish(a, s, r);
     return 0;
 }
 
@@ -117,4 +141,25 @@ void sp_dse_free(sp_dse_result *r)
     free(r->cands);
     r->cands = NULL;
     r->n_cands = 0;
+}
+
+int sp_paper_point(rb_cell cell, int hidden, sp_factors *f, int *suspect)
+{
+    *suspect = 0;
+    f->rv = 64;
+    if (cell == RB_CELL_LSTM && hidden == 256) {
+        f->hu = 6, f->ru = 4;
+        return 0;
+    }
+    if (cell == RB_CELL_LSTM && (hidden == 512 || hidden == 1024 || hidden == 1536 || hidden == 2048)) {
+        f->hu = 4, f->ru = 8;
+        return 0;
+    }
+    if (cell == RB_CELL_GRU &&
+        (hidden == 512 || hidden == 1024 || hidden == 1536 || hidden == 2048 || hidden == 2560 || hidden == 2816)) {
+        f->hu = 2, f->ru = 8;
+        *suspect = 1;
+        return 0;
+    }
+    return -1;
 }

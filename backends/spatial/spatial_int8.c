@@ -121,6 +121,12 @@ int32_t sp_lut_eval(const sp_lut *l, const int32_t *table, int32_t x_q16)
 
 int sp_qmodel_init(sp_qmodel *q, const rb_problem *p, const rb_weights *w, const sp_arch *a, sp_input_mode mode)
 {
+    return sp_qmodel_init_scaled(q, p, w, a, mode, 1.0);
+}
+
+int sp_qmodel_init_scaled(sp_qmodel *q, const rb_problem *p, const rb_weights *w, const sp_arch *a,
+                          sp_input_mode mode, double scale_error)
+{
     memset(q, 0, sizeof *q);
     q->cell = p->cell;
     q->G = rb_cell_gates(p->cell);
@@ -139,9 +145,9 @@ int sp_qmodel_init(sp_qmodel *q, const rb_problem *p, const rb_weights *w, const
     q->sW = max_abs(w->W, nw) / 127.0;
     q->sU = max_abs(w->U, nu) / 127.0;
     for (size_t i = 0; i < nw; i++)
-        q->Wq[i] = quant8(w->W[i], q->sW);
+        q->Wq[i] = quant8(w->W[i], q->sW * scale_error);
     for (size_t i = 0; i < nu; i++)
-        q->Uq[i] = quant8(w->U[i], q->sU);
+        q->Uq[i] = quant8(w->U[i], q->sU * scale_error);
     for (int r = 0; r < q->G * q->H; r++) {
         int gru_n = q->cell == RB_CELL_GRU && r >= 2 * q->H;
         q->bias[r] = to_q16((double)w->bw[r] + (gru_n ? 0.0 : (double)w->bu[r]));

@@ -48,6 +48,10 @@ typedef struct sp_qmodel {
 
 /* Quantise the weights. 0, or -1 on allocation failure. */
 int sp_qmodel_init(sp_qmodel *q, const rb_problem *p, const rb_weights *w, const sp_arch *a, sp_input_mode mode);
+/* Same, but the quantiser multiplies its weight scales by scale_error (1 = correct) while the rescale keeps the
+ * true ones: the tests' deliberately broken quantiser. */
+int sp_qmodel_init_scaled(sp_qmodel *q, const rb_problem *p, const rb_weights *w, const sp_arch *a,
+                          sp_input_mode mode, double scale_error);
 void sp_qmodel_free(sp_qmodel *q);
 /* Whole-sequence inference x [T][B][I] -> y [T][B][H]. 0, or -1 on allocation failure. */
 int sp_qmodel_run(const sp_qmodel *q, const rb_problem *p, const float *x, float *y);
