@@ -96,6 +96,7 @@ static int sp_report(void *state, const float *x, rb_metrics *m, rb_status *st)
              a->pcus, a->pmus, a->clock_mhz, a->mul_bits, a->acc_bits);
     /* compact values: the results table keeps all extras of a row in 512 characters */
     rb_metrics_extra(m, "arch", "%s", a->name);
+    rb_metrics_extra(m, "tdp_w", "%g", a->chip_power_w); /* the chip's power budget: `report --paper` TDP ratios */
     rb_metrics_extra(m, "input", "%s", sp_input_mode_name(s->opts.mode));
     rb_metrics_extra(m, "hu", "%d", mp->f.hu);
     rb_metrics_extra(m, "ru", "%d", mp->f.ru);
