@@ -44,7 +44,8 @@ static double extra_num(const rb_record *rec, const char *key)
     return *end == '\0' && positive(x) ? x : NAN;
 }
 
-/* The column of our backend that stands for a published platform: the reproduced_by extra of its rows. */
+/* The column of our backend that stands for a published platform (the reproduced_by extra of its rows), when it
+ * has ok rows; else -1. */
 static int ours_column(const rb_report *r, int subject)
 {
     if (subject < 0) return -1;
@@ -52,8 +53,8 @@ static int ours_column(const rb_report *r, int subject)
         const rb_record *rec = cell_rec(r, w, subject);
         char name[64];
         if (rec && rb_extras_get(rec->extras, "reproduced_by", name, sizeof name) && name[0]) {
-            int c = rb_rep_find_column(r, name);
-            return c >= 0 && !r->cols[c].published ? c : -1;
+            int c = rb_rep_find_column(r, name); /* ours, with something to show */
+            return c >= 0 && !r->cols[c].published && r->cols[c].n_ok > 0 ? c : -1;
         }
     }
     return -1;
