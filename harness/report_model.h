@@ -148,7 +148,8 @@ typedef struct rb_paper {
     char missing[512];   /* platforms of the claims with no rows in the file, or "" */
 } rb_paper;
 
-/* Computes the per-task table and every claim over the report's rows. 0, or -1 (allocation). */
+/* Computes the per-task table and every claim over the report's rows. Takes the claims (malloc'd, freed by
+ * rb_paper_free, also when it fails). 0, or -1 (allocation). */
 int rb_paper_build(const rb_report *r, rb_claim *claims, size_t nclaims, const char *claims_file, rb_paper *out);
 void rb_paper_free(rb_paper *p);
 /* The value of the per-task table's column c on task t (NaN when the row is missing or not ok); the source of the
