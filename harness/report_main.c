@@ -1,5 +1,6 @@
 /* harness/report_main.c — `rnnbench report`: command-line parsing, reading the results file, and wiring the
- * model (report_model.c), the paper comparison (report_paper.c) and the writers (report_format.c). */
+ * model (report_model.c), the paper's claims (report_claims.c, report_paper.c) and the writers
+ * (report_format.c). --output never replaces an HDF5 file or the results file itself. */
 #include "report.h"
 
 #include <errno.h>
@@ -8,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "published.h"
 #include "report_model.h"
 #include "store.h"
 
-static const char *default_paper_data(char *buf, size_t len);
+static const char *default_claims(char *buf, size_t len);
 
 static void usage(FILE *f)
 {
@@ -27,27 +30,22 @@ static void usage(FILE *f)
             "  --baseline NAME   backend (or label \"backend[options]\") to compare against\n"
             "                    (default: cpu-blas if present, else the first alphabetically)\n"
             "  --format FMT      table (default), csv or json\n"
-            "  --paper           add the paper comparison: our figures beside PAPER.md's and DeepBench's\n"
-            "  --paper-data FILE reference CSV for --paper (default: %s)\n"
-            "  --output FILE     write to FILE instead of standard output\n"
-            "Exit status: 0 ok, 2 bad usage or an unreadable / non-rnnbench file.\n",
-            default_paper_data(def, sizeof def));
+            "  --paper           add the paper comparison: per task, our backends beside the published rows of\n"
+            "                    the paper's platforms (imported by `rnnbench run` or `rnnbench import`), and\n"
+            "                    every claim of the claims file checked on the rows it is about\n"
+            "  --paper-data FILE the claims file for --paper (default: %s)\n"
+            "  --output FILE     write to FILE instead of standard output (never an HDF5 file: refused)\n"
+            "Published platforms (rows with source 'published') are columns like any backend: --baseline\n"
+            "'v100-tf-fp16 (paper)' takes speedups over the paper's V100. Geomeans are per batch size.\n"
+            "Exit status: 0 ok, 2 bad usage, an unreadable / non-rnnbench file, a baseline without ok rows, or an\n"
+            "--output that is an HDF5 file.\n",
+            default_claims(def, sizeof def));
 }
 
-/* The reference CSV shipped in the source tree: a compile definition when the build gives one, else found
- * next to this source file (CMake compiles with absolute paths). */
-static const char *default_paper_data(char *buf, size_t len)
+/* The claims file shipped in the source tree (results/published). */
+static const char *default_claims(char *buf, size_t len)
 {
-#ifdef RB_PAPER_DATA
-    snprintf(buf, len, "%s", RB_PAPER_DATA);
-#else
-    const char *me = __FILE__;
-    const char *slash = strrchr(me, '/');
-    if (me[0] == '/' && slash)
-        snprintf(buf, len, "%.*s/../results/paper_reference.csv", (int)(slash - me), me);
-    else
-        snprintf(buf, len, "results/paper_reference.csv");
-#endif
+    snprintf(buf, len, "%s/sysml19_claims.csv", rb_pub_default_dir());
     return buf;
 }
 
@@ -133,20 +131,58 @@ static int load_rows(const char *path, rb_record **rows, size_t *n)
     return 0;
 }
 
-static int paper_section(const rb_report *rep, const report_args *a, rb_paper_cmp **cmp, size_t *ncmp)
+static int paper_section(const rb_report *rep, const report_args *a, rb_paper *paper, char *path, size_t len)
 {
-    char defpath[1024], err[512];
-    const char *path = a->paper_data ? a->paper_data : default_paper_data(defpath, sizeof defpath);
-    rb_paper_ref *refs = NULL;
-    size_t nrefs = 0;
-    if (rb_paper_load(path, &refs, &nrefs, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    char err[1024];
+    if (a->paper_data)
+        snprintf(path, len, "%s", a->paper_data);
+    else
+        default_claims(path, len);
+    rb_claim *claims = NULL;
+    size_t n = 0;
+    if (rb_claims_load(path, &claims, &n, err, sizeof err) != 0) {
+        fprintf(stderr, "report: %s\n", err);
         return -1;
     }
-    int rc = rb_paper_compare(rep, refs, nrefs, cmp, ncmp);
-    free(refs);
-    if (rc != 0) fprintf(stderr, "report: out of memory\n");
-    return rc;
+    if (rb_paper_build(rep, claims, n, path, paper) != 0) { /* takes the claims */
+        fprintf(stderr, "report: out of memory\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* 1 when path holds an HDF5 file (the signature at offset 0, 512, 1024, ...: where a superblock may start). */
+static int looks_like_hdf5(const char *path)
+{
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    int found = 0;
+    for (long off = 0; !found && off <= (1L << 20); off = off ? 2 * off : 512) {
+        unsigned char b[8];
+        if (fseek(f, off, SEEK_SET) != 0 || fread(b, 1, 8, f) != 8) break;
+        found = memcmp(b, sig, 8) == 0;
+    }
+    fclose(f);
+    return found;
+}
+
+/* --output must not replace the results file or any HDF5 file. 0 fine, -1 refused (message printed). */
+static int check_output(const char *output, const char *input)
+{
+    struct stat so, si;
+    if (stat(output, &so) != 0) return 0; /* a new file */
+    if (stat(input, &si) == 0 && so.st_dev == si.st_dev && so.st_ino == si.st_ino) {
+        fprintf(stderr, "report: --output %s: that is the results file being reported; refusing to overwrite it\n",
+                output);
+        return -1;
+    }
+    if (S_ISREG(so.st_mode) && looks_like_hdf5(output)) {
+        fprintf(stderr, "report: --output %s: an HDF5 file (a results file?) is never overwritten by a report; "
+                        "choose another name\n", output);
+        return -1;
+    }
+    return 0;
 }
 
 int rb_report_main(int argc, char **argv)
@@ -165,21 +201,23 @@ int rb_report_main(int argc, char **argv)
         return 2;
     }
     free(rows);
-    rb_paper_cmp *cmp = NULL;
-    size_t ncmp = 0;
+    rb_paper paper;
+    char claims_path[4096];
+    memset(&paper, 0, sizeof paper);
     rc = 0;
-    if (a.paper && paper_section(&rep, &a, &cmp, &ncmp) != 0) rc = 2;
+    if (a.paper && paper_section(&rep, &a, &paper, claims_path, sizeof claims_path) != 0) rc = 2;
     FILE *out = stdout;
+    if (rc == 0 && a.output && check_output(a.output, a.file) != 0) rc = 2;
     if (rc == 0 && a.output && !(out = fopen(a.output, "w"))) {
         fprintf(stderr, "%s: %s\n", a.output, strerror(errno));
         rc = 2;
     }
     if (rc == 0) {
-        rb_report_write(out, a.fmt, &rep, a.file, a.paper ? cmp : NULL, ncmp);
+        rb_report_write(out, a.fmt, &rep, a.file, a.paper ? &paper : NULL);
         if (fflush(out) != 0) rc = 2;
         if (out != stdout && fclose(out) != 0) rc = 2;
     }
-    free(cmp);
+    rb_paper_free(&paper);
     rb_report_free(&rep);
     return rc;
 }

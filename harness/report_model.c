@@ -1,14 +1,17 @@
 /* harness/report_model.c — turns the rows of a results file into the report grid: keeps the latest row per
  * (workload shape, backend, options), lays rows out as workloads × backend columns, picks the baseline and
- * computes speedups, area/power-normalised ratios and their geometric means. */
+ * computes speedups, area/power-normalised ratios and their geometric means, per batch size. */
 #include "report_model.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int rb_rep_ok(const rb_record *r) { return r != NULL && strcmp(r->status, "ok") == 0; }
+
+int rb_rep_published(const rb_record *r) { return r != NULL && strcmp(r->latency_source, "published") == 0; }
 
 int rb_rep_source_known(const char *src)
 {
@@ -131,6 +134,7 @@ static int build_axes(rb_report *r)
             snprintf(c->backend, sizeof c->backend, "%.31s", rec->backend);
             snprintf(c->options, sizeof c->options, "%.223s", rec->options);
             make_label(rec, c->label, sizeof c->label);
+            c->published = 1;
         }
         if (find_workload(r, rec) < 0) {
             rb_rep_workload *w = &r->wl[r->nwl++];
@@ -155,7 +159,9 @@ static int build_axes(rb_report *r)
         rb_rep_workload *w = &r->wl[find_workload(r, rec)];
         long c = find_column_exact(r, rec);
         w->cells[c].rec = rec;
-        double t = isfinite(rec->timestamp) ? rec->timestamp : -INFINITY;
+        if (!rb_rep_published(rec)) r->cols[c].published = 0;
+        /* a campaign's row names the workload; a published row only when nothing else does */
+        double t = rb_rep_published(rec) ? -INFINITY : isfinite(rec->timestamp) ? rec->timestamp : -DBL_MAX;
         if (w->name[0] == '\0' || t >= name_time[w - r->wl]) {
             snprintf(w->name, sizeof w->name, "%.63s", rec->workload);
             name_time[w - r->wl] = t;
@@ -226,41 +232,79 @@ static void note_sources(char *dst, size_t len, const char *sb, const char *sr)
         snprintf(dst, len, "mixed");
 }
 
-/* A task is common when every compared column (one with at least one ok row) is ok on it. */
+/* A task is common when every compared column (one with at least one ok row) that is not published is ok on it:
+ * published tables cover only some tasks and must not shrink the set our backends are compared on. */
 static int task_is_common(const rb_report *r, size_t w)
 {
     for (size_t c = 0; c < r->ncols; c++)
-        if (r->cols[c].n_ok > 0 && !rb_rep_ok(r->wl[w].cells[c].rec)) return 0;
+        if (r->cols[c].n_ok > 0 && !r->cols[c].published && !rb_rep_ok(r->wl[w].cells[c].rec)) return 0;
     return 1;
 }
 
-static void summarise(rb_report *r)
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int make_groups(rb_report *r)
+{
+    int *batches = malloc((r->nwl ? r->nwl : 1) * sizeof *batches);
+    if (!batches) return -1;
+    size_t nb = 0;
+    for (size_t w = 0; w < r->nwl; w++) {
+        size_t k = 0;
+        while (k < nb && batches[k] != r->wl[w].batch) k++;
+        if (k == nb) batches[nb++] = r->wl[w].batch;
+    }
+    qsort(batches, nb, sizeof *batches, cmp_int);
+    r->groups = calloc(nb ? nb : 1, sizeof *r->groups);
+    int rc = r->groups ? 0 : -1;
+    for (size_t g = 0; rc == 0 && g < nb; g++) {
+        r->groups[g].batch = batches[g];
+        r->groups[g].sum = calloc(r->ncols ? r->ncols : 1, sizeof *r->groups[g].sum);
+        if (!r->groups[g].sum) rc = -1;
+        r->ngroups = g + 1;
+    }
+    free(batches);
+    return rc;
+}
+
+typedef struct log_sums {
+    double speedup, pair, area, power;
+} log_sums;
+
+/* Geomeans of one batch size. A published column's speedup is pairwise only (its own tasks) and so are its
+ * area/power ratios; every other column's ratios are over the common tasks. */
+static int summarise_group(rb_report *r, rb_rep_group *g)
 {
     size_t nc = r->ncols;
-    double *ls = calloc(nc ? nc : 1, sizeof *ls), *lp = calloc(nc ? nc : 1, sizeof *lp);
-    double *la = calloc(nc ? nc : 1, sizeof *la), *lw = calloc(nc ? nc : 1, sizeof *lw);
-    if (!ls || !lp || !la || !lw) goto out;
-    r->n_common = 0;
+    log_sums *L = calloc(nc ? nc : 1, sizeof *L);
+    if (!L) return -1;
     for (size_t w = 0; w < r->nwl; w++) {
-        int common = task_is_common(r, w) && r->cols[r->baseline].n_ok > 0;
-        r->n_common += (size_t)common;
+        if (r->wl[w].batch != g->batch) continue;
+        g->n_tasks++;
+        const rb_record *base = r->wl[w].cells[r->baseline].rec;
+        int common = task_is_common(r, w) && rb_rep_ok(base); /* a published baseline may lack tasks */
+        g->n_common += (size_t)common;
         for (size_t c = 0; c < nc; c++) {
             const rb_rep_cell *cl = &r->wl[w].cells[c];
-            rb_rep_summary *s = &r->sum[c];
+            rb_rep_summary *s = &g->sum[c];
             if (!isfinite(cl->speedup)) continue;
-            lp[c] += log(cl->speedup);
+            L[c].pair += log(cl->speedup);
             s->n_pair++;
-            if (!common) continue;
-            ls[c] += log(cl->speedup);
-            s->n_common++;
-            const rb_record *base = r->wl[w].cells[r->baseline].rec;
+            if (!r->cols[c].published) {
+                if (!common) continue;
+                L[c].speedup += log(cl->speedup);
+                s->n_common++;
+            }
             if (isfinite(cl->perf_area) && cl->perf_area > 0) {
-                la[c] += log(cl->perf_area);
+                L[c].area += log(cl->perf_area);
                 s->n_area++;
                 note_sources(s->area_sources, sizeof s->area_sources, base->area_source, cl->rec->area_source);
             }
             if (isfinite(cl->perf_power) && cl->perf_power > 0) {
-                lw[c] += log(cl->perf_power);
+                L[c].power += log(cl->perf_power);
                 s->n_power++;
                 note_sources(s->power_sources, sizeof s->power_sources, base->power_source,
                              cl->rec->power_source);
@@ -268,48 +312,21 @@ static void summarise(rb_report *r)
         }
     }
     for (size_t c = 0; c < nc; c++) {
-        rb_rep_summary *s = &r->sum[c];
-        s->speedup = s->n_common ? exp(ls[c] / (double)s->n_common) : NAN;
-        s->speedup_pair = s->n_pair ? exp(lp[c] / (double)s->n_pair) : NAN;
-        s->perf_area = s->n_area ? exp(la[c] / (double)s->n_area) : NAN;
-        s->perf_power = s->n_power ? exp(lw[c] / (double)s->n_power) : NAN;
+        rb_rep_summary *s = &g->sum[c];
+        s->speedup = s->n_common ? exp(L[c].speedup / (double)s->n_common) : NAN;
+        s->speedup_pair = s->n_pair ? exp(L[c].pair / (double)s->n_pair) : NAN;
+        s->perf_area = s->n_area ? exp(L[c].area / (double)s->n_area) : NAN;
+        s->perf_power = s->n_power ? exp(L[c].power / (double)s->n_power) : NAN;
     }
-out:
-    free(ls);
-    free(lp);
-    free(la);
-    free(lw);
+    free(L);
+    return 0;
 }
 
-double rb_rep_geomean_latency_ratio(const rb_report *r, size_t col_slow, size_t col_fast, size_t *n)
+const rb_rep_group *rb_rep_find_group(const rb_report *r, int batch)
 {
-    double acc = 0;
-    size_t k = 0;
-    for (size_t w = 0; w < r->nwl; w++) {
-        const rb_record *a = r->wl[w].cells[col_slow].rec, *b = r->wl[w].cells[col_fast].rec;
-        if (!rb_rep_ok(a) || !rb_rep_ok(b) || !positive(a->lat_median_ms) || !positive(b->lat_median_ms))
-            continue;
-        acc += log(a->lat_median_ms / b->lat_median_ms);
-        k++;
-    }
-    if (n) *n = k;
-    return k ? exp(acc / (double)k) : NAN;
-}
-
-double rb_rep_geomean_figure_ratio(const rb_report *r, size_t col_a, size_t col_b, char which, size_t *n)
-{
-    double acc = 0;
-    size_t k = 0;
-    for (size_t w = 0; w < r->nwl; w++) {
-        const rb_record *a = r->wl[w].cells[col_a].rec, *b = r->wl[w].cells[col_b].rec;
-        if (!rb_rep_ok(a) || !rb_rep_ok(b)) continue;
-        double q = ratio_of(a, b, which); /* = figure(a) / figure(b) */
-        if (!isfinite(q)) continue;
-        acc += log(q);
-        k++;
-    }
-    if (n) *n = k;
-    return k ? exp(acc / (double)k) : NAN;
+    for (size_t g = 0; g < r->ngroups; g++)
+        if (r->groups[g].batch == batch) return &r->groups[g];
+    return NULL;
 }
 
 /* ---- build / free ---- */
@@ -327,11 +344,25 @@ static int choose_baseline(rb_report *r, const char *baseline, char *err, size_t
             if (o >= 0 && (size_t)o < errlen) snprintf(err + o, errlen - (size_t)o, ")");
             return -1;
         }
+        if (r->cols[c].n_ok == 0) {
+            snprintf(err, errlen, "baseline '%s' has no ok result in the file, so no speedup can be computed against "
+                                  "it (choose another with --baseline)", r->cols[c].label);
+            return -1;
+        }
         r->baseline = (size_t)c;
         return 0;
     }
     int c = rb_rep_find_column(r, "cpu-blas");
-    r->baseline = c >= 0 ? (size_t)c : 0; /* columns are sorted by label */
+    if (c >= 0 && r->cols[c].n_ok > 0) {
+        r->baseline = (size_t)c;
+        return 0;
+    }
+    for (int pass = 0; pass < 2; pass++) /* columns are sorted by label; ours before published ones */
+        for (size_t i = 0; i < r->ncols; i++)
+            if (r->cols[i].n_ok > 0 && r->cols[i].published == pass) {
+                r->baseline = i;
+                return 0;
+            }
     return 0;
 }
 
@@ -344,10 +375,10 @@ int rb_report_build(const rb_record *rows, size_t n, const char *baseline, rb_re
         rb_report_free(out);
         return -1;
     }
-    out->sum = calloc(out->ncols ? out->ncols : 1, sizeof *out->sum);
-    if (!out->sum) goto oom;
     fill_cells(out);
-    summarise(out);
+    if (make_groups(out) != 0) goto oom;
+    for (size_t g = 0; g < out->ngroups; g++)
+        if (summarise_group(out, &out->groups[g]) != 0) goto oom;
     return 0;
 oom:
     snprintf(err, errlen, "out of memory");
@@ -362,7 +393,9 @@ void rb_report_free(rb_report *r)
         for (size_t w = 0; w < r->nwl; w++) free(r->wl[w].cells);
     free(r->wl);
     free(r->cols);
-    free(r->sum);
+    if (r->groups)
+        for (size_t g = 0; g < r->ngroups; g++) free(r->groups[g].sum);
+    free(r->groups);
     free(r->rows);
     memset(r, 0, sizeof *r);
 }

@@ -1,465 +1,395 @@
-/* harness/report_paper.c — the paper reference data (results/paper_reference.csv: headline ratios, Brainwave
- * anchors, DeepBench's published GPU latencies) and its pairing with our figures for `report --paper`, including
- * the STAND-IN geomeans over DeepBench's published Titan Xp latency (context when no GPU backend ran). */
+/* harness/report_paper.c — `report --paper`: the paper's claims (report_claims.c) checked on the rows of a
+ * results file. Builds the per-task table (our backends beside the published platforms they stand for, and our
+ * speedups over the published baselines) and computes every claim twice where it can: for our backend standing
+ * in for the claim's subject (the platform's reproduced_by) and for the subject's own published rows. Every
+ * figure comes from the rows (latency, power, area, the tdp_w and power_kind extras); nothing is built in. */
 #include "report_model.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------------- loading ---------------- */
+#include "extras.h"
 
-enum { MAX_FIELDS = 16 };
+static int positive(double x) { return isfinite(x) && x > 0; }
 
-/* Splits one CSV line in place (quoted fields with "" escapes allowed). Returns the field count or -1. */
-static int split_csv(char *line, char **fields, int max)
+static const rb_record *cell_rec(const rb_report *r, size_t w, int col)
 {
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == max) return -1;
-        if (*p == '"') {
-            char *out = ++p;
-            fields[n++] = out;
-            for (;;) {
-                if (*p == '\0') return -1; /* unterminated quote */
-                if (*p == '"' && p[1] == '"') {
-                    *out++ = '"';
-                    p += 2;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else {
-                    *out++ = *p++;
-                }
+    return col >= 0 ? r->wl[w].cells[col].rec : NULL;
+}
+
+static const rb_record *ok_rec(const rb_report *r, size_t w, int col)
+{
+    const rb_record *rec = cell_rec(r, w, col);
+    return rb_rep_ok(rec) && positive(rec->lat_median_ms) ? rec : NULL;
+}
+
+static double power_of(const rb_record *rec)
+{
+    return rec && rb_rep_source_known(rec->power_source) && positive(rec->power_w) ? rec->power_w : NAN;
+}
+
+static double area_of(const rb_record *rec)
+{
+    return rec && rb_rep_source_known(rec->area_source) && positive(rec->area_mm2) ? rec->area_mm2 : NAN;
+}
+
+static double extra_num(const rb_record *rec, const char *key)
+{
+    char v[64];
+    if (!rec || !rb_extras_get(rec->extras, key, v, sizeof v)) return NAN;
+    char *end;
+    double x = strtod(v, &end);
+    return *end == '\0' && positive(x) ? x : NAN;
+}
+
+/* The column of our backend that stands for a published platform (the reproduced_by extra of its rows), when it
+ * has ok rows; else -1. */
+static int ours_column(const rb_report *r, int subject)
+{
+    if (subject < 0) return -1;
+    for (size_t w = 0; w < r->nwl; w++) {
+        const rb_record *rec = cell_rec(r, w, subject);
+        char name[64];
+        if (rec && rb_extras_get(rec->extras, "reproduced_by", name, sizeof name) && name[0]) {
+            int c = rb_rep_find_column(r, name); /* ours, with something to show */
+            return c >= 0 && !r->cols[c].published && r->cols[c].n_ok > 0 ? c : -1;
+        }
+    }
+    return -1;
+}
+
+static int batch_ok(const rb_claim *k, int batch) { return k->batch == 0 || k->batch == batch; }
+
+/* ---- the per-task table ---- */
+
+static int has_task_power(const rb_report *r, const rb_paper *p, int col)
+{
+    for (size_t t = 0; t < p->ntasks; t++) {
+        const rb_record *rec = ok_rec(r, p->tasks[t], col);
+        char kind[32];
+        if (rec && isfinite(power_of(rec)) && rb_extras_get(rec->extras, "power_kind", kind, sizeof kind) &&
+            strcmp(kind, "per_task") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int add_col(rb_paper *p, const rb_report *r, int col, const char *what, int versus, size_t cap)
+{
+    if (col < 0 || p->ncols >= cap) return 0;
+    for (size_t i = 0; i < p->ncols; i++)
+        if (p->cols[i].col == col && strcmp(p->cols[i].what, what) == 0 && p->cols[i].versus_col == versus) return 0;
+    rb_paper_col *c = &p->cols[p->ncols++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->label, sizeof c->label, "%s", r->cols[col].label);
+    snprintf(c->what, sizeof c->what, "%s", what);
+    c->col = col;
+    c->versus_col = versus;
+    if (versus >= 0) snprintf(c->versus, sizeof c->versus, "%s", r->cols[versus].label);
+    c->ours = !r->cols[col].published;
+    return 1;
+}
+
+static void note_missing(rb_paper *p, const char *platform)
+{
+    if (strstr(p->missing, platform)) return;
+    size_t used = strlen(p->missing);
+    snprintf(p->missing + used, sizeof p->missing - used, "%s'%s'", used ? ", " : "", platform);
+}
+
+static int build_table(const rb_report *r, rb_paper *p)
+{
+    p->tasks = calloc(r->nwl ? r->nwl : 1, sizeof *p->tasks);
+    size_t cap = 4 * p->nclaims + 4;
+    p->cols = calloc(cap, sizeof *p->cols);
+    if (!p->tasks || !p->cols) return -1;
+    for (size_t w = 0; w < r->nwl; w++) {
+        int in = 0;
+        for (size_t i = 0; i < p->nclaims && !in; i++) {
+            const rb_claim *k = &p->claims[i];
+            in = strcmp(k->metric, "per_task") == 0 && batch_ok(k, r->wl[w].batch) &&
+                 ok_rec(r, w, rb_rep_find_column(r, k->subject));
+        }
+        if (in) p->tasks[p->ntasks++] = w;
+    }
+    for (size_t i = 0; i < p->nclaims; i++) {
+        const rb_claim *k = &p->claims[i];
+        int s = rb_rep_find_column(r, k->subject);
+        if (s < 0) note_missing(p, k->subject);
+        if (k->versus[0] && rb_rep_find_column(r, k->versus) < 0) note_missing(p, k->versus);
+        if (strcmp(k->metric, "per_task") != 0 || s < 0) continue;
+        int b = ours_column(r, s), w = has_task_power(r, p, s);
+        add_col(p, r, b, "ms", -1, cap);
+        if (w) add_col(p, r, b, "W", -1, cap);
+        add_col(p, r, s, "ms", -1, cap);
+        if (w) add_col(p, r, s, "W", -1, cap);
+    }
+    for (size_t i = 0; i < p->nclaims; i++) {
+        const rb_claim *k = &p->claims[i];
+        int s = rb_rep_find_column(r, k->subject), v = rb_rep_find_column(r, k->versus);
+        if (strcmp(k->metric, "speedup_geomean") != 0 || s < 0 || v < 0) continue;
+        int b = ours_column(r, s);
+        add_col(p, r, b >= 0 ? b : s, "x", v, cap);
+    }
+    return 0;
+}
+
+double rb_paper_cell(const rb_report *r, const rb_paper *p, size_t t, size_t c, const char **src)
+{
+    const rb_paper_col *pc = &p->cols[c];
+    size_t w = p->tasks[t];
+    const rb_record *rec = ok_rec(r, w, pc->col);
+    if (src) *src = "";
+    if (!rec) return NAN;
+    if (strcmp(pc->what, "ms") == 0) {
+        if (src) *src = rec->latency_source;
+        return rec->lat_median_ms;
+    }
+    if (strcmp(pc->what, "W") == 0) {
+        if (src) *src = rec->power_source;
+        return power_of(rec);
+    }
+    const rb_record *v = ok_rec(r, w, pc->versus_col);
+    if (src) *src = rec->latency_source;
+    return v ? v->lat_median_ms / rec->lat_median_ms : NAN;
+}
+
+/* ---- claims ---- */
+
+/* The tasks a claim is about: the table's tasks or every task of its batch. */
+static int in_scope(const rb_report *r, const rb_paper *p, const rb_claim *k, size_t w)
+{
+    if (!batch_ok(k, r->wl[w].batch)) return 0;
+    if (strcmp(k->scope, "all") == 0) return 1;
+    for (size_t t = 0; t < p->ntasks; t++)
+        if (p->tasks[t] == w) return 1;
+    return 0;
+}
+
+static void note_source(char *dst, size_t len, const char *src)
+{
+    if (!dst[0])
+        snprintf(dst, len, "%s", src);
+    else if (strcmp(dst, src) != 0)
+        snprintf(dst, len, "mixed");
+}
+
+static const char *batch_words(const rb_claim *k, char *buf, size_t len)
+{
+    if (k->batch)
+        snprintf(buf, len, "batch-%d", k->batch);
+    else
+        snprintf(buf, len, "any-batch");
+    return buf;
+}
+
+/* "300 W (tdp)", "28.5-109.1 W (per_task, simulated)", "125 W (peak; its 148 W TDP is not used)". */
+static void describe_power(const rb_report *r, const rb_paper *p, const rb_claim *k, int col, char *out,
+                           size_t len)
+{
+    double lo = INFINITY, hi = -INFINITY, tdp = NAN;
+    char kind[32] = "", src[16] = "";
+    for (size_t w = 0; w < r->nwl; w++) {
+        const rb_record *rec = ok_rec(r, w, col);
+        if (!rec || !in_scope(r, p, k, w) || !isfinite(power_of(rec))) continue;
+        lo = fmin(lo, rec->power_w);
+        hi = fmax(hi, rec->power_w);
+        if (!kind[0]) rb_extras_get(rec->extras, "power_kind", kind, sizeof kind);
+        note_source(src, sizeof src, rec->power_source);
+        if (isnan(tdp)) tdp = extra_num(rec, "tdp_w");
+    }
+    if (!isfinite(lo)) {
+        snprintf(out, len, "%s: no power figure", r->cols[col].label);
+        return;
+    }
+    char fig[64];
+    if (lo == hi)
+        snprintf(fig, sizeof fig, "%.6g W", lo);
+    else
+        snprintf(fig, sizeof fig, "%.6g-%.6g W per task", lo, hi);
+    char tail[96] = "";
+    if (strcmp(kind, "peak") == 0 && isfinite(tdp) && tdp != lo)
+        snprintf(tail, sizeof tail, "; its %.6g W TDP is not used", tdp);
+    snprintf(out, len, "%s %s (%s%s%s%s)", r->cols[col].label, fig, kind[0] ? kind : "", kind[0] ? ", " : "", src,
+             tail);
+}
+
+typedef struct acc {
+    double logsum, max;
+    size_t n;
+    size_t argmax; /* workload of the max */
+    char src[16];
+} acc;
+
+static void line_init(rb_paper_line *l, const rb_claim *k, const rb_report *r, int col)
+{
+    memset(l, 0, sizeof *l);
+    l->claim = k;
+    snprintf(l->by, sizeof l->by, "%s", r->cols[col].label);
+    l->ours = !r->cols[col].published;
+    l->value = l->rel_diff = NAN;
+    l->bound = -1;
+}
+
+static void finish(rb_paper_line *l, double value, size_t n, const char *src)
+{
+    l->value = value;
+    l->n = n;
+    snprintf(l->source, sizeof l->source, "%s", src);
+    if (isfinite(value) && isfinite(l->claim->value) && strcmp(l->claim->metric, "max_latency_ms") != 0)
+        l->rel_diff = (value - l->claim->value) / l->claim->value;
+}
+
+static void compute_line(const rb_report *r, const rb_paper *p, rb_paper_line *l, int x, int v)
+{
+    const rb_claim *k = l->claim;
+    char bw[24];
+    batch_words(k, bw, sizeof bw);
+    const char *xl = r->cols[x].label, *vl = v >= 0 ? r->cols[v].label : "";
+    acc a = {0, -INFINITY, 0, 0, ""};
+    double first_v = NAN, first_x = NAN;
+    int x_varies = 0;
+    for (size_t w = 0; w < r->nwl; w++) {
+        if (!in_scope(r, p, k, w)) continue;
+        const rb_record *rx = ok_rec(r, w, x), *rv = v >= 0 ? ok_rec(r, w, v) : NULL;
+        if (!rx) continue;
+        double q = NAN;
+        const char *src = rx->latency_source;
+        if (strcmp(k->metric, "speedup_geomean") == 0 && rv) {
+            q = rv->lat_median_ms / rx->lat_median_ms;
+        } else if (strcmp(k->metric, "perf_per_w_geomean") == 0 && rv) {
+            q = rv->lat_median_ms / rx->lat_median_ms * power_of(rv) / power_of(rx);
+            src = rx->power_source;
+        } else if (strcmp(k->metric, "area_ratio") == 0 && rv) {
+            q = area_of(rv) / area_of(rx);
+            src = rx->area_source;
+            if (isfinite(q)) {
+                if (isnan(first_x)) first_v = area_of(rv), first_x = area_of(rx);
+                x_varies |= area_of(rx) != first_x;
             }
-            *out = '\0';
-            if (*p == '\0') return n;
-            if (*p != ',') return -1;
-            p++;
+        } else if (strcmp(k->metric, "power_ratio_tdp") == 0 && rv) {
+            q = extra_num(rv, "tdp_w") / extra_num(rx, "tdp_w");
+            if (isfinite(q) && isnan(first_x)) first_v = extra_num(rv, "tdp_w"), first_x = extra_num(rx, "tdp_w");
+            src = rx->power_source;
+        } else if (strcmp(k->metric, "max_latency_ms") == 0) {
+            q = rx->lat_median_ms;
+        } else if (strcmp(k->metric, "max_power_w") == 0 || strcmp(k->metric, "power_ratio_peak") == 0) {
+            q = power_of(rx);
+            src = rx->power_source;
+        }
+        if (!positive(q)) continue;
+        a.logsum += log(q);
+        if (q > a.max) a.max = q, a.argmax = w;
+        a.n++;
+        note_source(a.src, sizeof a.src, src);
+    }
+    double geo = a.n ? exp(a.logsum / (double)a.n) : NAN;
+    char pw[2][400];
+    if (strcmp(k->metric, "speedup_geomean") == 0) {
+        finish(l, geo, a.n, a.src);
+        snprintf(l->how, sizeof l->how, "geomean over %zu %s task(s) of %s latency / %s latency", a.n, bw, vl, xl);
+    } else if (strcmp(k->metric, "perf_per_w_geomean") == 0) {
+        finish(l, geo, a.n, a.src);
+        describe_power(r, p, k, v, pw[0], sizeof pw[0]);
+        describe_power(r, p, k, x, pw[1], sizeof pw[1]);
+        snprintf(l->how, sizeof l->how, "geomean over %zu %s task(s) of speedup x power ratio; power: %s; %s", a.n, bw,
+                 pw[0], pw[1]);
+    } else if (strcmp(k->metric, "area_ratio") == 0) {
+        finish(l, geo, a.n, a.src);
+        if (a.n)
+            snprintf(l->how, sizeof l->how, "%s %.6g mm2 / %s %.6g mm2%s", vl, first_v, xl, first_x,
+                     x_varies ? " (the area differs between tasks: geomean)" : "");
+        else
+            snprintf(l->how, sizeof l->how, "no task with the area of both %s and %s", vl, xl);
+    } else if (strcmp(k->metric, "power_ratio_tdp") == 0) {
+        finish(l, a.n ? first_v / first_x : NAN, a.n, a.src);
+        if (a.n)
+            snprintf(l->how, sizeof l->how, "TDP %s %.6g W / TDP %s %.6g W (the tdp_w of their rows)", vl, first_v, xl,
+                     first_x);
+        else
+            snprintf(l->how, sizeof l->how, "needs the tdp_w of both %s and %s rows", vl, xl);
+    } else if (strcmp(k->metric, "power_ratio_peak") == 0) {
+        double tdp_v = NAN;
+        for (size_t w = 0; w < r->nwl && isnan(tdp_v); w++)
+            if (in_scope(r, p, k, w)) tdp_v = extra_num(ok_rec(r, w, v), "tdp_w");
+        finish(l, a.n ? tdp_v / a.max : NAN, a.n, a.src);
+        if (a.n && isfinite(tdp_v))
+            snprintf(l->how, sizeof l->how, "TDP %s %.6g W / highest power of %s over %zu %s task(s): %.6g W (%s)", vl,
+                     tdp_v, xl, a.n, bw, a.max, r->wl[a.argmax].name);
+        else
+            snprintf(l->how, sizeof l->how, "needs the tdp_w of %s rows and the power of %s rows", vl, xl);
+    } else if (strcmp(k->metric, "max_latency_ms") == 0) {
+        finish(l, a.n ? a.max : NAN, a.n, a.src);
+        if (a.n) {
+            l->bound = isfinite(k->value) ? a.max < k->value : -1;
+            snprintf(l->how, sizeof l->how, "highest latency of %zu %s task(s)%s: %s; bound < %.6g ms %s", a.n, bw,
+                     strcmp(k->scope, "all") == 0 ? " (all in the file)" : "", r->wl[a.argmax].name, k->value,
+                     l->bound == 1 ? "met" : "NOT met");
         } else {
-            fields[n++] = p;
-            char *comma = strchr(p, ',');
-            if (!comma) return n;
-            *comma = '\0';
-            p = comma + 1;
+            snprintf(l->how, sizeof l->how, "no ok %s row", bw);
         }
+    } else if (strcmp(k->metric, "max_power_w") == 0) {
+        finish(l, a.n ? a.max : NAN, a.n, a.src);
+        if (a.n)
+            snprintf(l->how, sizeof l->how, "highest power of %zu %s task(s): %s", a.n, bw, r->wl[a.argmax].name);
+        else
+            snprintf(l->how, sizeof l->how, "no %s row with a power figure", bw);
     }
 }
 
-static const char *const REF_COLUMNS[] = {"kind", "cell", "hidden", "batch", "timesteps", "platform",
-                                          "metric", "value", "unit", "provenance", "note"};
-enum { NREF_COLUMNS = sizeof REF_COLUMNS / sizeof REF_COLUMNS[0] };
-
-static int parse_int_field(const char *s, int *out)
+static int build_lines(const rb_report *r, rb_paper *p)
 {
-    if (s[0] == '\0') {
-        *out = 0;
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end != '\0' || v < 0 || v > 1000000000L) return -1;
-    *out = (int)v;
-    return 0;
-}
-
-static int fill_ref(rb_paper_ref *ref, char **fields, int nf, const int *colidx, char *why, size_t whylen)
-{
-    const char *v[NREF_COLUMNS];
-    for (int k = 0; k < NREF_COLUMNS; k++) v[k] = colidx[k] >= 0 && colidx[k] < nf ? fields[colidx[k]] : "";
-    memset(ref, 0, sizeof *ref);
-    snprintf(ref->kind, sizeof ref->kind, "%s", v[0]);
-    snprintf(ref->cell, sizeof ref->cell, "%s", v[1]);
-    if (parse_int_field(v[2], &ref->hidden) || parse_int_field(v[3], &ref->batch) ||
-        parse_int_field(v[4], &ref->timesteps)) {
-        snprintf(why, whylen, "hidden/batch/timesteps must be non-negative integers");
-        return -1;
-    }
-    snprintf(ref->platform, sizeof ref->platform, "%s", v[5]);
-    snprintf(ref->metric, sizeof ref->metric, "%s", v[6]);
-    char *end;
-    ref->value = strtod(v[7], &end);
-    if (v[7][0] == '\0' || *end != '\0' || !isfinite(ref->value)) {
-        snprintf(why, whylen, "value '%s' is not a number", v[7]);
-        return -1;
-    }
-    snprintf(ref->unit, sizeof ref->unit, "%s", v[8]);
-    snprintf(ref->provenance, sizeof ref->provenance, "%s", v[9]);
-    snprintf(ref->note, sizeof ref->note, "%s", v[10]);
-    if (!ref->kind[0] || !ref->metric[0]) {
-        snprintf(why, whylen, "kind and metric must not be empty");
-        return -1;
-    }
-    return 0;
-}
-
-int rb_paper_load(const char *path, rb_paper_ref **refs, size_t *n, char *err, size_t errlen)
-{
-    *refs = NULL;
-    *n = 0;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    char *line = NULL, *fields[MAX_FIELDS], why[160];
-    size_t cap = 0, count = 0, alloc = 0;
-    int colidx[NREF_COLUMNS], have_header = 0, lineno = 0, rc = -1;
-    rb_paper_ref *out = NULL;
-    while (getline(&line, &cap, f) >= 0) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '\0' || line[0] == '#') continue;
-        int nf = split_csv(line, fields, MAX_FIELDS);
-        if (nf < 0) {
-            snprintf(err, errlen, "%s:%d: malformed CSV line", path, lineno);
-            goto done;
-        }
-        if (!have_header) {
-            for (int k = 0; k < NREF_COLUMNS; k++) {
-                colidx[k] = -1;
-                for (int i = 0; i < nf; i++)
-                    if (strcmp(fields[i], REF_COLUMNS[k]) == 0) colidx[k] = i;
-            }
-            if (colidx[0] < 0 || colidx[6] < 0 || colidx[7] < 0) {
-                snprintf(err, errlen, "%s:%d: header must name at least kind, metric and value", path, lineno);
-                goto done;
-            }
-            have_header = 1;
+    p->lines = calloc(2 * p->nclaims + 1, sizeof *p->lines);
+    if (!p->lines) return -1;
+    for (size_t i = 0; i < p->nclaims; i++) {
+        const rb_claim *k = &p->claims[i];
+        if (strcmp(k->metric, "per_task") == 0) continue;
+        int s = rb_rep_find_column(r, k->subject);
+        int v = k->versus[0] ? rb_rep_find_column(r, k->versus) : -1;
+        if (s < 0 || (k->versus[0] && v < 0)) {
+            rb_paper_line *l = &p->lines[p->nlines++];
+            memset(l, 0, sizeof *l);
+            l->claim = k;
+            l->value = l->rel_diff = NAN;
+            l->bound = -1;
+            snprintf(l->by, sizeof l->by, "%s", k->subject);
+            snprintf(l->how, sizeof l->how, "no rows of %s in this file", s < 0 ? k->subject : k->versus);
             continue;
         }
-        if (count == alloc) {
-            alloc = alloc ? 2 * alloc : 64;
-            rb_paper_ref *grown = realloc(out, alloc * sizeof *out);
-            if (!grown) {
-                snprintf(err, errlen, "%s: out of memory", path);
-                goto done;
-            }
-            out = grown;
+        int b = ours_column(r, s);
+        int by[2] = {b, s};
+        for (int j = 0; j < 2; j++) {
+            if (by[j] < 0) continue;
+            rb_paper_line *l = &p->lines[p->nlines];
+            line_init(l, k, r, by[j]);
+            compute_line(r, p, l, by[j], v);
+            if (j == 1 && l->n == 0) continue; /* the paper's own rows do not cover this: nothing to show */
+            p->nlines++;
         }
-        if (fill_ref(&out[count], fields, nf, colidx, why, sizeof why) != 0) {
-            snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
-            goto done;
-        }
-        count++;
     }
-    if (!have_header) {
-        snprintf(err, errlen, "%s: no header line", path);
-        goto done;
-    }
-    rc = 0;
-done:
-    free(line);
-    fclose(f);
-    if (rc == 0) {
-        *refs = out;
-        *n = count;
-    } else {
-        free(out);
-    }
-    return rc;
+    return 0;
 }
 
-/* ---------------- comparison ---------------- */
-
-typedef struct {
-    rb_paper_cmp *v;
-    size_t n, cap;
-    int oom;
-} cmp_list;
-
-static rb_paper_cmp *push(cmp_list *l, const rb_paper_ref *ref)
+int rb_paper_build(const rb_report *r, rb_claim *claims, size_t nclaims, const char *claims_file, rb_paper *out)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 32;
-        rb_paper_cmp *g = realloc(l->v, cap * sizeof *g);
-        if (!g) {
-            l->oom = 1;
-            return NULL;
-        }
-        l->v = g;
-        l->cap = cap;
-    }
-    rb_paper_cmp *c = &l->v[l->n++];
-    memset(c, 0, sizeof *c);
-    c->ours = c->rel_diff = NAN;
-    c->theirs = ref->value;
-    snprintf(c->unit, sizeof c->unit, "%s", ref->unit);
-    snprintf(c->provenance, sizeof c->provenance, "%s", ref->provenance);
-    snprintf(c->note, sizeof c->note, "%s", ref->note);
-    return c;
-}
-
-static void set_ours(rb_paper_cmp *c, double ours, const char *source)
-{
-    c->ours = ours;
-    snprintf(c->ours_source, sizeof c->ours_source, "%s", source ? source : "");
-    if (isfinite(ours) && isfinite(c->theirs) && c->theirs != 0) c->rel_diff = (ours - c->theirs) / c->theirs;
-}
-
-/* The GPU column standing in for the paper's V100: cudnn (what DeepBench and the paper ran), else cublas. */
-static int gpu_column(const rb_report *r)
-{
-    int c = rb_rep_find_column(r, "cudnn");
-    if (c < 0 || r->cols[c].n_ok == 0) {
-        int b = rb_rep_find_column(r, "cublas");
-        if (b >= 0 && (c < 0 || r->cols[b].n_ok > 0)) c = b;
-    }
-    return c;
-}
-
-static const char *column_device(const rb_report *r, int col)
-{
-    for (size_t w = 0; w < r->nwl; w++) {
-        const rb_record *rec = r->wl[w].cells[col].rec;
-        if (rb_rep_ok(rec) && rec->device[0]) return rec->device;
-    }
-    return "";
-}
-
-static int shape_matches(const rb_rep_workload *wl, const char *cell, int hidden, int batch, int timesteps)
-{
-    return strcmp(wl->cell, cell) == 0 && wl->hidden == hidden && wl->input == hidden && wl->batch == batch &&
-           wl->timesteps == timesteps;
-}
-
-static const rb_rep_cell *find_task(const rb_report *r, int col, const rb_paper_ref *ref)
-{
-    for (size_t w = 0; w < r->nwl; w++) {
-        const rb_rep_cell *cl = &r->wl[w].cells[col];
-        if (shape_matches(&r->wl[w], ref->cell, ref->hidden, ref->batch, ref->timesteps) && rb_rep_ok(cl->rec))
-            return cl;
-    }
-    return NULL;
-}
-
-static void headline(cmp_list *l, const rb_report *r, const rb_paper_ref *ref)
-{
-    int sp = rb_rep_find_column(r, "spatial");
-    int other = strcmp(ref->platform, "Brainwave") == 0 ? rb_rep_find_column(r, "brainwave") : gpu_column(r);
-    rb_paper_cmp *c = push(l, ref);
-    if (!c) return;
-    const char *oname = other >= 0 ? r->cols[other].label : (strcmp(ref->platform, "Brainwave") == 0 ? "brainwave" : "cudnn");
-    snprintf(c->what, sizeof c->what, "%.16s spatial over %.24s [paper: %.12s]", ref->metric, oname, ref->platform);
-    if (sp < 0 || other < 0) return;
-    size_t n = 0;
-    double v = NAN;
-    const char *src = "";
-    if (strcmp(ref->metric, "speedup_geomean") == 0) {
-        v = rb_rep_geomean_latency_ratio(r, (size_t)other, (size_t)sp, &n);
-        src = "latency";
-    } else if (strcmp(ref->metric, "area_ratio") == 0) {
-        v = rb_rep_geomean_figure_ratio(r, (size_t)other, (size_t)sp, 'a', &n);
-        src = "area";
-    } else if (strcmp(ref->metric, "power_ratio") == 0) {
-        v = rb_rep_geomean_figure_ratio(r, (size_t)other, (size_t)sp, 'p', &n);
-        src = "power";
-    } else {
-        return;
-    }
-    const char *dev = column_device(r, other);
-    snprintf(c->ours_from, sizeof c->ours_from, "%zu task(s)%s%.50s", n, dev[0] ? "; " : "", dev);
-    set_ours(c, v, src);
-}
-
-/* ---- STAND-IN: DeepBench's published Pascal-GPU latency in place of the paper's V100 ---- */
-
-/* Titan Xp: a DeepBench-published Pascal GPU with batch-1 rows for most suite shapes, and the GPU Brainwave's
- * DeepBench table compares with (PAPER.md s7 item 2). */
-#define STANDIN_GPU "TitanXp"
-
-/* The published latency of the stand-in GPU for a workload's shape at batch 1, or NaN. */
-static double standin_gpu_ms(const rb_paper_ref *refs, size_t nrefs, const rb_rep_workload *wl)
-{
-    if (wl->batch != 1) return NAN;
-    for (size_t i = 0; i < nrefs; i++) {
-        const rb_paper_ref *g = &refs[i];
-        if (strcmp(g->kind, "deepbench_gpu") == 0 && strcmp(g->platform, STANDIN_GPU) == 0 &&
-            strcmp(g->metric, "latency_ms") == 0 && g->value > 0 &&
-            shape_matches(wl, g->cell, g->hidden, g->batch, g->timesteps))
-            return g->value;
-    }
-    return NAN;
-}
-
-/* Geomean of published stand-in GPU latency / our latency over the batch-1 tasks where the column is ok and
- * the GPU has a published figure. *n gets the count; source gets the rows' latency_source ("mixed" if they
- * differ). NaN when n is 0. */
-static double standin_geomean(const rb_report *r, size_t col, const rb_paper_ref *refs, size_t nrefs,
-                              size_t *n, char *source, size_t sourcelen)
-{
-    double logsum = 0.0;
-    *n = 0;
-    source[0] = '\0';
-    for (size_t w = 0; w < r->nwl; w++) {
-        const rb_record *rec = r->wl[w].cells[col].rec;
-        if (!rb_rep_ok(rec) || !(rec->lat_median_ms > 0) || !isfinite(rec->lat_median_ms)) continue;
-        double gpu = standin_gpu_ms(refs, nrefs, &r->wl[w]);
-        if (!isfinite(gpu)) continue;
-        logsum += log(gpu / rec->lat_median_ms);
-        if (*n == 0)
-            snprintf(source, sourcelen, "%s", rec->latency_source);
-        else if (strcmp(source, rec->latency_source) != 0)
-            snprintf(source, sourcelen, "mixed");
-        (*n)++;
-    }
-    return *n ? exp(logsum / (double)*n) : NAN;
-}
-
-static const rb_paper_ref *find_headline(const rb_paper_ref *refs, size_t nrefs, const char *platform)
-{
-    for (size_t i = 0; i < nrefs; i++)
-        if (strcmp(refs[i].kind, "headline") == 0 && strcmp(refs[i].metric, "speedup_geomean") == 0 &&
-            strcmp(refs[i].platform, platform) == 0)
-            return &refs[i];
-    return NULL;
-}
-
-/* Two rows beside the V100 speedup headline: spatial, and brainwave, over the stand-in GPU. The paper figure
- * of the first is the 30x V100 headline; of the second, the V100 / Brainwave headlines' quotient (derived). */
-static void standin_rows(cmp_list *l, const rb_report *r, const rb_paper_ref *v100, const rb_paper_ref *refs,
-                         size_t nrefs)
-{
-    int any_gpu = 0;
-    for (size_t i = 0; i < nrefs && !any_gpu; i++)
-        any_gpu = strcmp(refs[i].kind, "deepbench_gpu") == 0 && strcmp(refs[i].platform, STANDIN_GPU) == 0;
-    if (!any_gpu) return;
-    const rb_paper_ref *bwh = find_headline(refs, nrefs, "Brainwave");
-    static const char *const backends[2] = {"spatial", "brainwave"};
-    for (int k = 0; k < 2; k++) {
-        rb_paper_cmp *c = push(l, v100);
-        if (!c) return;
-        int col = rb_rep_find_column(r, backends[k]);
-        snprintf(c->what, sizeof c->what, "STAND-IN speedup_geomean %.48s over " STANDIN_GPU,
-                 col >= 0 ? r->cols[col].label : backends[k]);
-        if (k == 0) {
-            snprintf(c->provenance, sizeof c->provenance, "paper %gx vs V100: %.40s; GPU: DeepBench [V]",
-                     v100->value, v100->provenance);
-        } else {
-            c->theirs = bwh && bwh->value > 0 ? v100->value / bwh->value : NAN;
-            snprintf(c->provenance, sizeof c->provenance,
-                     "[D] paper's %gx (V100) / %gx (Brainwave) headlines; GPU: DeepBench [V]", v100->value,
-                     bwh ? bwh->value : NAN);
-        }
-        snprintf(c->note, sizeof c->note,
-                 "STAND-IN, context not a reproduction: DeepBench's published " STANDIN_GPU
-                 " (Pascal, fp32, cuDNN 6) batch-1 latency stands in for the paper's V100 measurement");
-        if (col < 0) continue;
-        size_t n = 0;
-        char src[sizeof c->ours_source];
-        double v = standin_geomean(r, (size_t)col, refs, nrefs, &n, src, sizeof src);
-        snprintf(c->ours_from, sizeof c->ours_from, "%zu task(s) vs DeepBench " STANDIN_GPU " B1", n);
-        set_ours(c, v, src);
-    }
-}
-
-static int in_deepbench(const rb_paper_ref *refs, size_t nrefs, const rb_rep_workload *wl)
-{
-    int any = 0;
-    for (size_t i = 0; i < nrefs; i++) {
-        if (strcmp(refs[i].kind, "deepbench_gpu") != 0) continue;
-        any = 1;
-        if (shape_matches(wl, refs[i].cell, refs[i].hidden, refs[i].batch, refs[i].timesteps)) return 1;
-    }
-    return !any && wl->batch == 1; /* without the DeepBench list, every batch-1 task counts */
-}
-
-static void brainwave(cmp_list *l, const rb_report *r, const rb_paper_ref *ref, const rb_paper_ref *refs,
-                      size_t nrefs)
-{
-    int bw = rb_rep_find_column(r, "brainwave");
-    rb_paper_cmp *c = push(l, ref);
-    if (!c) return;
-    if (ref->cell[0])
-        snprintf(c->what, sizeof c->what, "brainwave %s %s H%d B%d T%d", ref->metric, ref->cell, ref->hidden,
-                 ref->batch, ref->timesteps);
-    else
-        snprintf(c->what, sizeof c->what, "brainwave %s", ref->metric);
-    if (bw < 0) return;
-    snprintf(c->ours_from, sizeof c->ours_from, "%.60s", r->cols[bw].label);
-    if (ref->cell[0]) {
-        const rb_rep_cell *cl = find_task(r, bw, ref);
-        if (!cl) return;
-        if (strcmp(ref->metric, "latency_ms") == 0) set_ours(c, cl->rec->lat_median_ms, cl->rec->latency_source);
-        if (strcmp(ref->metric, "eff_tflops_full") == 0) set_ours(c, cl->tflops_full, cl->rec->latency_source);
-        if (strcmp(ref->metric, "eff_tflops_deepbench") == 0)
-            set_ours(c, cl->tflops_deepbench, cl->rec->latency_source);
-        return;
-    }
-    double best = NAN;
-    const char *src = "";
-    size_t n = 0;
-    for (size_t w = 0; w < r->nwl; w++) {
-        const rb_record *rec = r->wl[w].cells[bw].rec;
-        if (!rb_rep_ok(rec)) continue;
-        double v = NAN;
-        if (strcmp(ref->metric, "max_latency_ms") == 0 && in_deepbench(refs, nrefs, &r->wl[w])) {
-            v = rec->lat_median_ms;
-            src = rec->latency_source;
-        } else if (strcmp(ref->metric, "power_w") == 0 && rb_rep_source_known(rec->power_source)) {
-            v = rec->power_w;
-            src = rec->power_source;
-        } else if (strcmp(ref->metric, "peak_tflops") == 0 && rb_rep_source_known(rec->peak_source)) {
-            v = rec->peak_gflops / 1000.0;
-            src = rec->peak_source;
-        } else if (strcmp(ref->metric, "gflops_per_w") == 0 && rb_rep_source_known(rec->power_source) &&
-                   rec->power_w > 0) {
-            v = r->wl[w].cells[bw].tflops_full * 1000.0 / rec->power_w;
-            src = rec->power_source;
-        }
-        if (!isfinite(v)) continue;
-        n++;
-        if (!isfinite(best) || v > best) best = v;
-    }
-    if (n) snprintf(c->ours_from, sizeof c->ours_from, "%.50s, max over %zu task(s)", r->cols[bw].label, n);
-    set_ours(c, best, src);
-    if (strcmp(ref->metric, "max_latency_ms") == 0 && isfinite(best)) { /* a bound, not a value to match */
-        char note[sizeof c->note];
-        snprintf(note, sizeof note, "%.*s; bound %s", (int)sizeof note - 20, ref->note,
-                 best < ref->value ? "met" : "NOT met");
-        snprintf(c->note, sizeof c->note, "%s", note);
-    }
-}
-
-static void deepbench_gpu(cmp_list *l, const rb_report *r, const rb_paper_ref *ref)
-{
-    if (strcmp(ref->metric, "latency_ms") != 0) return;
-    for (size_t col = 0; col < r->ncols; col++) {
-        if (strcmp(r->cols[col].backend, "cudnn") != 0 && strcmp(r->cols[col].backend, "cublas") != 0) continue;
-        const rb_rep_cell *cl = find_task(r, (int)col, ref);
-        if (!cl) continue;
-        rb_paper_cmp *c = push(l, ref);
-        if (!c) return;
-        snprintf(c->what, sizeof c->what, "GPU latency %s H%d B%d T%d vs %s", ref->cell, ref->hidden, ref->batch,
-                 ref->timesteps, ref->platform);
-        snprintf(c->ours_from, sizeof c->ours_from, "%.40s @ %.50s", r->cols[col].label, cl->rec->device);
-        set_ours(c, cl->rec->lat_median_ms, cl->rec->latency_source);
-    }
-}
-
-int rb_paper_compare(const rb_report *r, const rb_paper_ref *refs, size_t nrefs, rb_paper_cmp **out, size_t *n)
-{
-    cmp_list l = {0};
-    /* Headline and Brainwave figures first (always listed; the STAND-IN rows right after the V100 speedup
-     * headline), then the GPU rows we can match. */
-    for (size_t i = 0; i < nrefs && !l.oom; i++) {
-        if (strcmp(refs[i].kind, "headline") == 0) headline(&l, r, &refs[i]);
-        if (&refs[i] == find_headline(refs, nrefs, "V100")) standin_rows(&l, r, &refs[i], refs, nrefs);
-        if (strcmp(refs[i].kind, "brainwave") == 0) brainwave(&l, r, &refs[i], refs, nrefs);
-    }
-    for (size_t i = 0; i < nrefs && !l.oom; i++)
-        if (strcmp(refs[i].kind, "deepbench_gpu") == 0) deepbench_gpu(&l, r, &refs[i]);
-    if (l.oom) {
-        free(l.v);
-        *out = NULL;
-        *n = 0;
+    memset(out, 0, sizeof *out);
+    out->claims = claims;
+    out->nclaims = nclaims;
+    out->claims_file = claims_file;
+    if (build_table(r, out) != 0 || build_lines(r, out) != 0) {
+        rb_paper_free(out);
         return -1;
     }
-    *out = l.v;
-    *n = l.n;
     return 0;
+}
+
+void rb_paper_free(rb_paper *p)
+{
+    free(p->tasks);
+    free(p->cols);
+    free(p->lines);
+    free(p->claims);
+    memset(p, 0, sizeof *p);
 }

@@ -11,8 +11,8 @@ Figures (PNG at a fixed size and SVG; each is skipped with a note when its data 
 
 Uses Debian's python3-matplotlib, python3-h5py and python3-numpy. The rules match `rnnbench report`: the latest
 row per (workload shape, backend, options) counts; speedup = baseline latency / backend latency; the geomean is
-over the tasks on which every compared backend (one with any ok row) is ok. Exit status 0, or 2 for an
-unreadable or non-rnnbench file.
+over the tasks on which the baseline and every compared backend (one with any ok row) that is not a published
+platform are ok. Exit status 0, or 2 for an unreadable or non-rnnbench file.
 """
 import argparse
 import csv
@@ -123,7 +123,12 @@ class Grid:
         self.n_ok = {c: sum(ok(self.get(t, c)) for t in self.tasks) for c in self.cols}
         self.compared = [c for c in self.cols if self.n_ok[c] > 0]
         self.baseline = self._pick_baseline(baseline)
-        self.common = [t for t in self.tasks if all(ok(self.get(t, c)) for c in self.compared)]
+        # published platforms (rows imported with source "published") cover only the tasks their source gives:
+        # like `rnnbench report`, they do not shrink the common set (the baseline always counts)
+        self.published = {c: all(r["latency_source"] == "published" for r in self.rows if label_of(r) == c)
+                          for c in self.cols}
+        self.common = [t for t in self.tasks
+                       if all(ok(self.get(t, c)) for c in self.compared if not self.published[c] or c == self.baseline)]
 
     def get(self, task, col):
         return self.cell.get((task, col))

@@ -336,6 +336,13 @@ static int rnnbench(const char *args)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
+/* Runs `rnnbench args` and checks its exit status; the output is shown when it differs. */
+#define EXPECT_EXIT(code)                                                                                          \
+    do {                                                                                                           \
+        int st_ = rnnbench(args);                                                                                  \
+        ck_assert_msg(st_ == (code), "exit status %d, not %d; output:\n%s", st_, (code), out_text);                \
+    } while (0)
+
 static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -390,12 +397,12 @@ START_TEST(import_twice_adds_nothing)
     const char *bad = tmp("e2e_bad.csv");
     write_file(bad, HDR "\n" ROW("lstm", "512", "1") ROW("lstm", "256", "fast"));
     snprintf(args, sizeof args, "import '%s' '%s' --output '%s'", rows, bad, out);
-    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT_EXIT(2);
     ck_assert_msg(strstr(out_text, ":3: latency_ms: 'fast'") != NULL, "%s", out_text);
     assert_same_bytes(out, before, len);
     /* --suite keeps the rows of its shapes only (here LSTM 256/150, already in the file): file unchanged */
     snprintf(args, sizeof args, "import '%s' '%s' --output '%s' --suite paper", rows, plats, out);
-    ck_assert_int_eq(rnnbench(args), 0);
+    EXPECT_EXIT(0);
     assert_same_bytes(out, before, len);
     free(before);
     /* a changed figure is appended as a newer row; the report shows the latest */
@@ -411,13 +418,13 @@ START_TEST(import_twice_adds_nothing)
                   out_text);
     ck_assert_uint_eq(count_backend(out, "gpu-x (paper)"), 3);
     snprintf(args, sizeof args, "report '%s' --format csv", out);
-    ck_assert_int_eq(rnnbench(args), 0);
+    EXPECT_EXIT(0);
     ck_assert_msg(strstr(out_text, "44.44") && !strstr(out_text, "33.77"), "%s", out_text);
     /* a file that is not a results file is refused and left alone */
     const char *text = tmp("e2e_text.h5");
     write_file(text, "plain text\n");
     snprintf(args, sizeof args, "import '%s' --output '%s'", rows, text);
-    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT_EXIT(2);
     char *t = slurp(text, &len);
     ck_assert(len == 11 && memcmp(t, "plain text\n", 11) == 0);
     free(t);
@@ -476,7 +483,7 @@ START_TEST(run_imports_the_shipped_rows_of_its_shapes)
     snprintf(args, sizeof args,
              "run --workloads '%s' --backends cpu-blas --reps 1 --min-time 0 --published '%s' --output '%s'", wl, bad,
              out);
-    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT_EXIT(2);
     ck_assert_msg(strstr(out_text, ":2: latency_ms: 'slow'") != NULL, "%s", out_text);
     assert_same_bytes(out, before, len);
     free(before);

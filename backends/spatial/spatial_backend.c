@@ -118,6 +118,7 @@ static int sp_report(void *state, const float *x, rb_metrics *m, rb_status *st)
     /* compact values: the results table keeps all extras of a row in 512 characters */
     static const char *const map_name[3] = { "search", "paper", "pinned" };
     rb_metrics_extra(m, "arch", "%s", a->name);
+    rb_metrics_extra(m, "tdp_w", "%g", a->chip_power_w); /* the chip's power budget: `report --paper` TDP ratios */
     rb_metrics_extra(m, "input", "%s", sp_input_mode_name(s->opts.mode));
     rb_metrics_extra(m, "mapping", "%s", map_name[s->opts.map]);
     rb_metrics_extra(m, "hu_ru_rv", "%d,%d,%d", mp->f.hu, mp->f.ru, mp->f.rv);
