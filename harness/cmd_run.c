@@ -51,7 +51,8 @@ static void run_usage(FILE *out)
             "  --output FILE.h5       results file (default " RB_DEFAULT_OUTPUT "); an existing file is appended to\n"
             "  --resume               skip jobs whose key is already in the file\n"
             "  --force                replace an existing results file\n"
-            "  --batch-rows N         rows per append+flush (default 8)\n"
+            "  --batch-rows N         rows per append+flush (default 8; rows of fast jobs are grouped so the file\n"
+            "                         is flushed at most every 50 ms)\n"
             "published rows (see `rnnbench import --help`):\n"
             "                         the shipped published figures (results/published: the paper's Table 6 and\n"
             "                         platforms, DeepBench's GPU tables) of the campaign's shapes are imported into\n"
@@ -307,7 +308,7 @@ int rb_cmd_run(int argc, char **argv)
         rb_prov_set(&prov, "timing_policy", "warmup=%d reps=%d min_time_s=%g max_time_s=%g job_timeout_s=%g",
                     a.timing.warmup, a.timing.min_reps, a.timing.min_time_s, a.timing.max_time_s, a.job_timeout);
         if (rb_store_begin_run(store, prov.keys, prov.vals, prov.n) < 0) {
-            fprintf(stderr, "rnnbench run: %s: cannot record the run's provenance\n", a.output);
+            fprintf(stderr, "rnnbench run: %s\n", rb_store_error(store)[0] ? rb_store_error(store) : "cannot record the run's provenance");
             store_ok = 0;
         } else {
             store_backend_configs(store, idx, opts, nb);
@@ -346,8 +347,16 @@ int rb_cmd_run(int argc, char **argv)
         rb_prov_set(&prov, "jobs_timeout", "%zu", res.timeout);
         rb_prov_set(&prov, "interrupted", "%d", res.interrupted);
         rb_store_run_attrs(store, prov.keys, prov.vals, prov.n);
-        if (rb_store_close(store) != 0 || crc != 0 || res.store_error) {
-            fprintf(stderr, "rnnbench run: %s: writing results failed\n", a.output);
+        char why[800];
+        snprintf(why, sizeof why, "%s", rb_store_error(store));
+        int close_rc = rb_store_close(store);
+        if (why[0] && !res.store_error) /* (a failed append was reported by the scheduler already) */
+            fprintf(stderr, "rnnbench run: %s\n", why);
+        if (close_rc != 0 || crc != 0 || res.store_error) {
+            fprintf(stderr,
+                    "rnnbench run: %s: writing results failed; the file keeps every row written before the failure "
+                    "(%zu this run): make room and rerun with --resume to finish the campaign\n",
+                    a.output, res.stored);
             rc = RB_EXIT_STORE;
         } else if (res.interrupted) {
             fprintf(stderr, "rnnbench run: interrupted; %zu rows saved in %s (rerun with --resume)\n",
@@ -367,6 +376,15 @@ out:
     free(skip);
     free(jobs);
     free(probs);
+    if (rb_store_hdf5_broken()) {
+        /* an HDF5 file failed to close: HDF5's shutdown inside MPI_Finalize would crash on it. The results file is
+         * closed (or left as of its last good flush); end here with the same exit code. */
+        fflush(stdout);
+        fflush(stderr);
+        if (size > 1)
+            MPI_Abort(MPI_COMM_WORLD, rc);
+        _exit(rc);
+    }
     MPI_Finalize();
     return rc;
 }

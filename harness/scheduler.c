@@ -6,11 +6,13 @@
  * there when one finishes), at most one measured job per node in flight (which also means at most one per GPU),
  * simulated/modeled jobs on any capable rank; a rank keeps to the problem (shape and seed) it is on while that
  * problem has jobs it can take, and otherwise starts a problem no other rank is on, so each reference is computed
- * once (load balance wins at the end: an idle rank takes any job left). With forked executors rank 0 also runs jobs in its own child while it
- * stays responsive to messages and signals; with inline executors (RNNBENCH_EXECUTOR=inline) rank 0 only
- * coordinates when there is more than one rank. Results stream to rank 0 (record + samples as one MPI_BYTE blob) and
- * are appended in batches (batch_rows, or every 2 s). SIGINT/SIGTERM on rank 0: stop dispatching, write what has
- * arrived, tell the workers to stop, return with interrupted set (main closes the file). */
+ * once (load balance wins at the end: an idle rank takes any job left). With forked executors rank 0 also runs jobs
+ * in its own child while it stays responsive to messages and signals; with inline executors
+ * (RNNBENCH_EXECUTOR=inline) rank 0 only coordinates when there is more than one rank. Results stream to rank 0
+ * (record + samples as one MPI_BYTE blob) and are appended in batches: batch_rows rows, but at most every 50 ms (fast
+ * jobs then share one append, up to RB_BATCH_CAP rows, so the store keeps up with ~10^5 rows/s), and anything
+ * waiting after 2 s. SIGINT/SIGTERM on rank 0: stop dispatching, write what has arrived, tell the workers to stop,
+ * return with interrupted set (main closes the file). */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,8 @@ enum { TAG_JOB = 11, TAG_STOP = 12, TAG_RESULT = 13, TAG_GONE = 14 };
 enum { JOB_PENDING = 0, JOB_ASSIGNED = 1, JOB_DONE = 2 };
 
 #define RB_FLUSH_EVERY_S 2.0
+#define RB_FLUSH_MIN_S 0.05 /* appends (each two flushes) at most this often, unless the batch is full */
+#define RB_BATCH_CAP 4096   /* rows held at most (or batch_rows when larger) */
 #define RB_MIN_WAIT_S 0.0002 /* idle sleeps between looks at MPI (rank 0 and workers) grow from this... */
 #define RB_MAX_WAIT_S 0.001  /* ...to this; every rank holds its next job already, so this latency is hidden */
 #define RB_BLOCK_WAIT_S 0.05 /* wait on the executor's pipe when nothing else can arrive meanwhile (signals
@@ -87,7 +91,7 @@ typedef struct coord {
     rb_record *rows;
     double **samples;
     size_t *nsamples;
-    size_t nbatch;
+    size_t nbatch, batch_cap;
     double last_flush;
     rb_progress prog;
     char host[64];
@@ -107,6 +111,8 @@ static int flush_batch(coord *k)
             fprintf(stderr, "rnnbench: writing results failed: %s\n", err[0] ? err : "unknown error");
             k->res->store_error = 1;
             rc = -1;
+        } else {
+            k->res->stored += k->nbatch;
         }
     }
     for (size_t i = 0; i < k->nbatch; i++) {
@@ -135,7 +141,8 @@ static void add_result(coord *k, rb_job_result *r)
     k->samples[k->nbatch] = r->samples;
     k->nsamples[k->nbatch] = r->samples ? r->nsamples : 0;
     r->samples = NULL;
-    if (++k->nbatch >= (size_t)k->c->batch_rows)
+    if (++k->nbatch >= k->batch_cap ||
+        (k->nbatch >= (size_t)k->c->batch_rows && rb_now() - k->last_flush >= RB_FLUSH_MIN_S))
         flush_batch(k);
 }
 
@@ -481,7 +488,8 @@ static void coordinate(coord *k)
         }
         events += dispatch(k);
         size_t flying = in_flight(k);
-        if (k->nbatch && rb_now() - k->last_flush >= RB_FLUSH_EVERY_S)
+        double since = rb_now() - k->last_flush;
+        if (k->nbatch && (since >= RB_FLUSH_EVERY_S || (k->nbatch >= (size_t)k->c->batch_rows && since >= RB_FLUSH_MIN_S)))
             flush_batch(k);
         rb_progress_update(&k->prog, k->done, k->res->failed + k->res->timeout, flying, 0);
         if (flying == 0) {
@@ -705,6 +713,7 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         k.local = executes ? &run : NULL;
         snprintf(k.host, sizeof k.host, "%s", host);
         size_t batch = c->batch_rows >= 1 ? (size_t)c->batch_rows : 1;
+        k.batch_cap = batch > RB_BATCH_CAP ? batch : RB_BATCH_CAP;
         rb_campaign cc = *c;
         cc.batch_rows = (int)batch;
         k.c = &cc;
@@ -713,9 +722,9 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         k.last = malloc((size_t)size * sizeof(int));
         k.state = calloc(c->n ? c->n : 1, 1);
         k.measured = calloc(c->n ? c->n : 1, 1);
-        k.rows = malloc(batch * sizeof(rb_record));
-        k.samples = calloc(batch, sizeof(double *));
-        k.nsamples = calloc(batch, sizeof(size_t));
+        k.rows = malloc(k.batch_cap * sizeof(rb_record));
+        k.samples = calloc(k.batch_cap, sizeof(double *));
+        k.nsamples = calloc(k.batch_cap, sizeof(size_t));
         if (!k.slots || !k.node_busy || !k.last || !k.state || !k.measured || !k.rows || !k.samples || !k.nsamples) {
             fprintf(stderr, "rnnbench: out of memory\n");
             MPI_Abort(MPI_COMM_WORLD, 3);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <hdf5.h>
 #include "check_main.h"
 #include "store.h"
 
@@ -308,6 +309,56 @@ START_TEST(test_unavailable_reason_once)
 }
 END_TEST
 
+/* A results file whose /results has the right compound type but rank 2 (issue 12 item 5: H5TBget_table_info
+ * used to write two dimensions into a one-element array: stack smashing, exit 134). */
+static void write_rank2_results(const char *path)
+{
+    char err[512];
+    unlink(path);
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_int_eq(rb_store_close(s), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t d = H5Dopen2(file, "/results", H5P_DEFAULT);
+    hid_t type = H5Dget_type(d);
+    H5Dclose(d);
+    H5Ldelete(file, "/results", H5P_DEFAULT);
+    hsize_t dims[2] = {3, 2};
+    hid_t space = H5Screate_simple(2, dims, NULL);
+    d = H5Dcreate2(file, "/results", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ck_assert_int_ge(d, 0);
+    H5Dclose(d);
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Fclose(file);
+}
+
+START_TEST(test_misshapen_results_refused)
+{
+    const char *out = tmp_path("rank2.h5");
+    write_rank2_results(out);
+    size_t len0, len1;
+    char *before = slurp(out, &len0);
+    char args[1024];
+    const char *cmds[3] = {"report %s", "run --workloads %s/tests/data/tiny.txt --backends brainwave --output %s",
+                           "run --workloads %s/tests/data/tiny.txt --backends brainwave --resume --output %s"};
+    for (int i = 0; i < 3; i++) {
+        if (i == 0)
+            snprintf(args, sizeof args, cmds[i], out);
+        else
+            snprintf(args, sizeof args, cmds[i], RB_SOURCE_DIR, out);
+        ck_assert_msg(rnnbench(args) == 2, "rnnbench %s:\n%s", args, out_text);
+        EXPECT(2, "/results has 2 dimensions, expected 1");
+        ck_assert_msg(strstr(out_text, "smashing") == NULL, "%s", out_text);
+        char *after = slurp(out, &len1);
+        ck_assert_uint_eq(len0, len1);
+        ck_assert_msg(memcmp(before, after, len0) == 0, "rnnbench %s changed the file", args);
+        free(after);
+    }
+    free(before);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -319,6 +370,7 @@ int main(void)
     tcase_add_test(tc, test_foreign_output_left_intact);
     tcase_add_test(tc, test_bad_backend_opts);
     tcase_add_test(tc, test_unavailable_reason_once);
+    tcase_add_test(tc, test_misshapen_results_refused);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }
