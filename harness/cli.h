@@ -8,7 +8,7 @@
 
 /* Exit codes (also in README): */
 #define RB_EXIT_OK 0          /* every job ok or unavailable */
-#define RB_EXIT_JOB_FAILED 1  /* some job failed or timed out */
+#define RB_EXIT_JOB_FAILED 1  /* some job failed, was inaccurate (output over its error bound) or timed out */
 #define RB_EXIT_USAGE 2       /* bad usage or bad input; nothing written */
 #define RB_EXIT_INTERRUPTED 3 /* SIGINT/SIGTERM: results so far flushed, file closed */
 #define RB_EXIT_STORE 4       /* the results file could not be written */

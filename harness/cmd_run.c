@@ -70,8 +70,8 @@ static void run_usage(FILE *out)
             "other:\n"
             "  --quiet                no progress line and no table\n"
             "  --help                 this text\n"
-            "exit codes: 0 all jobs ok or unavailable, 1 a job failed or timed out, 2 bad usage or input (nothing\n"
-            "written), 3 interrupted (rows so far flushed), 4 the results file could not be written\n");
+            "exit codes: 0 all jobs ok or unavailable, 1 a job failed, was inaccurate or timed out, 2 bad usage or\n"
+            "input (nothing written), 3 interrupted (rows so far flushed), 4 the results file could not be written\n");
 }
 
 static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t errlen)
@@ -343,6 +343,7 @@ int rb_cmd_run(int argc, char **argv)
         rb_prov_set(&prov, "end_time", "%s", now);
         rb_prov_set(&prov, "jobs_ok", "%zu", res.ok);
         rb_prov_set(&prov, "jobs_failed", "%zu", res.failed);
+        rb_prov_set(&prov, "jobs_inaccurate", "%zu", res.inaccurate);
         rb_prov_set(&prov, "jobs_unavailable", "%zu", res.unavailable);
         rb_prov_set(&prov, "jobs_timeout", "%zu", res.timeout);
         rb_prov_set(&prov, "interrupted", "%d", res.interrupted);
@@ -360,9 +361,9 @@ int rb_cmd_run(int argc, char **argv)
             rc = RB_EXIT_STORE;
         } else if (res.interrupted) {
             fprintf(stderr, "rnnbench run: interrupted; %zu rows saved in %s (rerun with --resume)\n",
-                    res.ok + res.failed + res.unavailable + res.timeout, a.output);
+                    res.ok + res.failed + res.inaccurate + res.unavailable + res.timeout, a.output);
             rc = RB_EXIT_INTERRUPTED;
-        } else if (res.failed || res.timeout) {
+        } else if (res.failed || res.timeout || res.inaccurate) {
             rc = RB_EXIT_JOB_FAILED;
         }
         store = NULL;

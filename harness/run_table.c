@@ -79,8 +79,8 @@ void rb_print_run_table(FILE *out, const char *path, const rb_job *jobs, size_t 
                 fprintf(out, "  %-10s %s\n", r->backend, r->message);
         }
     }
-    fprintf(out, "\n%zu ok, %zu failed, %zu unavailable, %zu timeout, %zu skipped (--resume); results in %s\n",
-            res->ok, res->failed, res->unavailable, res->timeout, res->skipped, path);
+    fprintf(out, "\n%zu ok, %zu failed, %zu inaccurate, %zu unavailable, %zu timeout, %zu skipped (--resume); results in "
+                 "%s\n", res->ok, res->failed, res->inaccurate, res->unavailable, res->timeout, res->skipped, path);
     free(latest);
     free(rows);
 }

@@ -134,6 +134,8 @@ static void add_result(coord *k, rb_job_result *r)
         k->res->unavailable++;
     else if (strcmp(st, "timeout") == 0)
         k->res->timeout++;
+    else if (strcmp(st, "inaccurate") == 0)
+        k->res->inaccurate++;
     else
         k->res->failed++;
     k->done++;
@@ -491,7 +493,7 @@ static void coordinate(coord *k)
         double since = rb_now() - k->last_flush;
         if (k->nbatch && (since >= RB_FLUSH_EVERY_S || (k->nbatch >= (size_t)k->c->batch_rows && since >= RB_FLUSH_MIN_S)))
             flush_batch(k);
-        rb_progress_update(&k->prog, k->done, k->res->failed + k->res->timeout, flying, 0);
+        rb_progress_update(&k->prog, k->done, k->res->failed + k->res->timeout + k->res->inaccurate, flying, 0);
         if (flying == 0) {
             if (k->pending > 0)
                 record_stranded(k);
@@ -518,7 +520,7 @@ static void coordinate(coord *k)
         } while (rb_now() - t0 < RB_STOP_DRAIN_S);
     }
     flush_batch(k);
-    rb_progress_finish(&k->prog, k->done, k->res->failed + k->res->timeout);
+    rb_progress_finish(&k->prog, k->done, k->res->failed + k->res->timeout + k->res->inaccurate);
 }
 
 /* ------------------------------------------------------------------ workers (rank > 0) */

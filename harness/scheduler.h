@@ -19,7 +19,7 @@ typedef struct rb_campaign {
 } rb_campaign;
 
 typedef struct rb_campaign_result {
-    size_t ok, failed, unavailable, timeout, skipped;
+    size_t ok, failed, inaccurate, unavailable, timeout, skipped;
     size_t stored;       /* rows written to the store by this run */
     int interrupted;     /* SIGINT/SIGTERM seen on rank 0: flushed, closed, exit non-zero */
     int store_error;     /* a write to the store failed */
