@@ -32,7 +32,8 @@ enum { TAG_JOB = 11, TAG_STOP = 12, TAG_RESULT = 13, TAG_GONE = 14 };
 enum { JOB_PENDING = 0, JOB_ASSIGNED = 1, JOB_DONE = 2 };
 
 #define RB_FLUSH_EVERY_S 2.0
-#define RB_FLUSH_MIN_S 0.05 /* appends (each two flushes) at most this often, unless the batch is full */
+#define RB_FLUSH_MIN_S 0.05 /* appends (each two flushes) at most this often, unless the batch is full; testing
+                             knob RNNBENCH_TEST_APPEND_EVERY_BATCH=1: every batch_rows rows (no grouping) */
 #define RB_BATCH_CAP 4096   /* rows held at most (or batch_rows when larger) */
 #define RB_MIN_WAIT_S 0.0002 /* idle sleeps between looks at MPI (rank 0 and workers) grow from this... */
 #define RB_MAX_WAIT_S 0.001  /* ...to this; every rank holds its next job already, so this latency is hidden */
@@ -92,7 +93,7 @@ typedef struct coord {
     double **samples;
     size_t *nsamples;
     size_t nbatch, batch_cap;
-    double last_flush;
+    double last_flush, flush_min_s;
     rb_progress prog;
     char host[64];
     FILE *trace; /* RNNBENCH_SCHED_TRACE: one line per hand-out/result, for tests and diagnosis */
@@ -144,7 +145,7 @@ static void add_result(coord *k, rb_job_result *r)
     k->nsamples[k->nbatch] = r->samples ? r->nsamples : 0;
     r->samples = NULL;
     if (++k->nbatch >= k->batch_cap ||
-        (k->nbatch >= (size_t)k->c->batch_rows && rb_now() - k->last_flush >= RB_FLUSH_MIN_S))
+        (k->nbatch >= (size_t)k->c->batch_rows && rb_now() - k->last_flush >= k->flush_min_s))
         flush_batch(k);
 }
 
@@ -491,7 +492,7 @@ static void coordinate(coord *k)
         events += dispatch(k);
         size_t flying = in_flight(k);
         double since = rb_now() - k->last_flush;
-        if (k->nbatch && (since >= RB_FLUSH_EVERY_S || (k->nbatch >= (size_t)k->c->batch_rows && since >= RB_FLUSH_MIN_S)))
+        if (k->nbatch && (since >= RB_FLUSH_EVERY_S || (k->nbatch >= (size_t)k->c->batch_rows && since >= k->flush_min_s)))
             flush_batch(k);
         rb_progress_update(&k->prog, k->done, k->res->failed + k->res->timeout + k->res->inaccurate, flying, 0);
         if (flying == 0) {
@@ -716,6 +717,7 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         snprintf(k.host, sizeof k.host, "%s", host);
         size_t batch = c->batch_rows >= 1 ? (size_t)c->batch_rows : 1;
         k.batch_cap = batch > RB_BATCH_CAP ? batch : RB_BATCH_CAP;
+        k.flush_min_s = env_int("RNNBENCH_TEST_APPEND_EVERY_BATCH", 0, 0, 1) ? 0.0 : RB_FLUSH_MIN_S;
         rb_campaign cc = *c;
         cc.batch_rows = (int)batch;
         k.c = &cc;

@@ -19,6 +19,7 @@ trap cleanup EXIT
 # 160 distinct tiny problems on the modeled backend: fast jobs, enough rows to fill 250 KB part-way
 for i in $(seq 0 159); do echo "cell=lstm hidden=$((8 + i)) timesteps=$((2 + i % 5)) name=w$i"; done > "$work/w.txt"
 args=(run --workloads "$work/w.txt" --backends brainwave --quiet)
+export RNNBENCH_TEST_APPEND_EVERY_BATCH=1 # batches of 8 rows, however fast the jobs: the disk fills part-way
 
 out="$work/diskfull.h5"
 case $mode in
