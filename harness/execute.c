@@ -28,7 +28,7 @@ static int output_cacheable(const rb_backend *b, const rb_job *job, rb_cache_key
 {
     char dir[4096], id[RB_CACHE_KEY_MAX / 2], numerics[RB_CACHE_KEY_MAX / 2 + 40];
     if (b->kind == RB_MEASURED || !b->numerics_id || !rb_cache_enabled(dir, sizeof dir) ||
-        b->numerics_id(&job->opts, id, sizeof id) != 0)
+        b->numerics_id(job->opts, id, sizeof id) != 0)
         return 0;
     snprintf(numerics, sizeof numerics, "%s:%s", b->name, id);
     rb_cache_key_make(key, &job->problem, job->seed, numerics);
@@ -190,7 +190,7 @@ static void start_record(const rb_backend *b, const rb_job *job, const rb_exec_c
     snprintf(rec->backend, sizeof rec->backend, "%s", b->name);
     snprintf(rec->host, sizeof rec->host, "%s", cfg->host ? cfg->host : "");
     rec->rank = cfg->rank;
-    rec->error_bound = rb_backend_error_bound(b, &job->problem, &job->opts);
+    rec->error_bound = rb_backend_error_bound(b, &job->problem, job->opts);
 }
 
 int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec, double **samples,
@@ -239,7 +239,7 @@ int rb_execute_with(const rb_backend *b, const rb_job *job, const rb_exec_config
         return -1;
     }
     void *state = NULL;
-    if (b->prepare(p, w, &job->opts, &state, &st) != 0) {
+    if (b->prepare(p, w, job->opts, &state, &st) != 0) {
         set_status(rec, "failed", st.msg[0] ? st.msg : "prepare failed");
         goto done;
     }

@@ -359,6 +359,37 @@ START_TEST(test_misshapen_results_refused)
 }
 END_TEST
 
+/* Numbers on the command line are strict (issue 12 item 9): no leading blanks, '+', hex floats, inf, and no '-'
+ * for unsigned values (`--seed ' -1'` used to become 18446744073709551615); a --backends list longer than the
+ * 1,023 characters it is read into is refused, not cut. Nothing is written. */
+START_TEST(test_strict_numbers)
+{
+    const char *out = tmp_path("numbers.h5");
+    unlink(out);
+    static const char *const bad[] = {"--seed ' -1'", "--seed -1", "--seed +5", "--seed 0x10", "--seed ' 5'",
+                                      "--reps ' 5'", "--reps +5", "--warmup 1e1", "--min-time 0x1p-2",
+                                      "--max-time ' 3'", "--job-timeout inf", "--job-timeout +2", "--batch-rows 08.0",
+                                      NULL};
+    char args[2048];
+    for (int i = 0; bad[i]; i++) {
+        snprintf(args, sizeof args, "run --workloads %s/tests/data/tiny.txt --backends brainwave %s --output %s",
+                 RB_SOURCE_DIR, bad[i], out);
+        ck_assert_msg(rnnbench(args) == 2, "%s: exit not 2:\n%s", bad[i], out_text);
+        EXPECT(2, "bad value");
+        ck_assert_msg(!exists(out), "%s: a results file was written", bad[i]);
+    }
+    char list[1200];
+    size_t used = 0;
+    while (used < 1100)
+        used += (size_t)snprintf(list + used, sizeof list - used, "brainwave,");
+    snprintf(args, sizeof args, "run --workloads %s/tests/data/tiny.txt --backends %s --output %s", RB_SOURCE_DIR,
+             list, out);
+    ck_assert_msg(rnnbench(args) == 2, "long --backends: exit not 2:\n%s", out_text);
+    EXPECT(2, "--backends: list of backends too long (1100 characters, at most 1023)");
+    ck_assert(!exists(out));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -371,6 +402,7 @@ int main(void)
     tcase_add_test(tc, test_bad_backend_opts);
     tcase_add_test(tc, test_unavailable_reason_once);
     tcase_add_test(tc, test_misshapen_results_refused);
+    tcase_add_test(tc, test_strict_numbers);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }

@@ -103,7 +103,7 @@ static void run_fake(rb_kind kind, const rb_options *opt, rb_record *rec, size_t
     memset(&job, 0, sizeof job);
     job.problem = job_problem();
     job.backend_index = 0;
-    job.opts = *opt;
+    job.opts = opt;
     job.seed = 7;
     snprintf(job.key, sizeof job.key, "00000000000000aa");
     rb_exec_config cfg;
