@@ -390,6 +390,51 @@ START_TEST(test_strict_numbers)
 }
 END_TEST
 
+/* --resume skips failed and timed-out jobs and says so; --retry-failed runs them again, keeping the old rows (the
+ * newest row of a key is current). The timeout comes from a job that hangs (RNNBENCH_TEST_STALL_WORKLOAD). */
+START_TEST(test_retry_failed)
+{
+    const char *out = tmp_path("retry.h5");
+    unlink(out);
+    char args[1024], more[1200];
+    snprintf(args, sizeof args, "run --workloads %s/tests/data/tiny.txt --backends brainwave --output %s",
+             RB_SOURCE_DIR, out);
+    setenv("RNNBENCH_TEST_STALL_WORKLOAD", "tiny-gru", 1);
+    snprintf(more, sizeof more, "%s --job-timeout 0.2 --quiet", args);
+    ck_assert_msg(rnnbench(more) == 1, "%s", out_text);
+    unsetenv("RNNBENCH_TEST_STALL_WORKLOAD");
+    ck_assert_uint_eq(count_rows(out, "timeout"), 1);
+    snprintf(more, sizeof more, "%s --resume", args);
+    ck_assert_msg(rnnbench(more) == 0, "%s", out_text);
+    EXPECT(0, "--resume: 1 of the 3 stored jobs skipped have a failed, timeout or inaccurate latest row; "
+              "--retry-failed runs them again");
+    ck_assert_uint_eq(count_rows(out, NULL), 3);
+    snprintf(more, sizeof more, "%s --retry-failed --quiet", args);
+    ck_assert_msg(rnnbench(more) == 0, "%s", out_text);
+    rb_record *rows = NULL;
+    size_t n = 0;
+    char err[256];
+    ck_assert_int_eq(rb_store_read(out, &rows, &n, err, sizeof err), 0);
+    ck_assert_uint_eq(n, 4); /* the timeout row stays, the retry is a new row */
+    ck_assert_str_eq(rows[3].workload, "tiny-gru");
+    ck_assert_str_eq(rows[3].status, "ok");
+    ck_assert_int_gt(rows[3].run_id, rows[0].run_id);
+    int old = -1;
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(rows[i].key, rows[3].key) == 0)
+            old = (int)i;
+    ck_assert_int_ge(old, 0);
+    ck_assert_str_eq(rows[old].status, "timeout");
+    free(rows);
+    snprintf(more, sizeof more, "%s --retry-failed --quiet", args);
+    ck_assert_msg(rnnbench(more) == 0, "%s", out_text); /* nothing left to retry */
+    ck_assert_uint_eq(count_rows(out, NULL), 4);
+    snprintf(more, sizeof more, "%s --retry-failed --force", args);
+    ck_assert_int_eq(rnnbench(more), 2);
+    EXPECT(2, "--retry-failed and --force contradict each other");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -403,6 +448,7 @@ int main(void)
     tcase_add_test(tc, test_unavailable_reason_once);
     tcase_add_test(tc, test_misshapen_results_refused);
     tcase_add_test(tc, test_strict_numbers);
+    tcase_add_test(tc, test_retry_failed);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }
