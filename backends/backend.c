@@ -1,11 +1,13 @@
 /* backends/backend.c — small helpers behind backend.h shared by the harness and all backends. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "backend.h"
+#include "number.h"
 
 const char *rb_source_name(rb_source s)
 {
@@ -109,22 +111,16 @@ static int in_word_list(const char *v, const char *list)
     return 0;
 }
 
-/* Strict decimal number: no blanks, no '+', no hex, no inf/nan; the whole string. */
+/* Strict decimal number (workloads/number.h, the parser the command line and workload files use too). */
 static int parse_decimal(const char *v, int integer, double *out)
 {
-    if (!*v || strspn(v, "-0123456789.eE") != strlen(v))
+    if (!integer)
+        return rb_number_real(v, -HUGE_VAL, HUGE_VAL, out) == RB_NUM_OK ? 0 : -1;
+    long long x = 0;
+    if (rb_number_int(v, LLONG_MIN, LLONG_MAX, &x) != RB_NUM_OK)
         return -1;
-    char *end = NULL;
-    errno = 0;
-    if (integer) {
-        if (strpbrk(v, ".eE"))
-            return -1;
-        long long x = strtoll(v, &end, 10);
-        *out = (double)x;
-    } else {
-        *out = strtod(v, &end);
-    }
-    return errno || end == v || *end || !isfinite(*out) ? -1 : 0;
+    *out = (double)x;
+    return 0;
 }
 
 /* Is x within "MIN..MAX" (either end may be empty)? */

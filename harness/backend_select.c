@@ -47,6 +47,11 @@ static int parse_list(const char *list, int *idx, size_t cap, size_t *nb, char *
         return 0;
     }
     char copy[1024];
+    if (strlen(list) >= sizeof copy) { /* (it used to be cut silently) */
+        snprintf(err, errlen, "list of backends too long (%zu characters, at most %zu)", strlen(list),
+                 sizeof copy - 1);
+        return -1;
+    }
     snprintf(copy, sizeof copy, "%s", list);
     char *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {

@@ -12,6 +12,7 @@ typedef struct rb_caps {
     int32_t rank;     /* world rank */
     int32_t node_id;  /* lowest world rank on the same node (MPI_COMM_TYPE_SHARED) */
     int32_t executes; /* 1 when this rank runs jobs (has an executor) */
+    int32_t executor_inline; /* 1 when its jobs run inside the rank (it cannot answer while one runs) */
     int32_t nb;       /* backends described */
     char host[64];
     unsigned char ok[RB_CAP_MAX_BACKENDS];

@@ -8,7 +8,7 @@
 
 /* Exit codes (also in README): */
 #define RB_EXIT_OK 0          /* every job ok or unavailable */
-#define RB_EXIT_JOB_FAILED 1  /* some job failed or timed out */
+#define RB_EXIT_JOB_FAILED 1  /* some job failed, was inaccurate (output over its error bound) or timed out */
 #define RB_EXIT_USAGE 2       /* bad usage or bad input; nothing written */
 #define RB_EXIT_INTERRUPTED 3 /* SIGINT/SIGTERM: results so far flushed, file closed */
 #define RB_EXIT_STORE 4       /* the results file could not be written */
@@ -25,7 +25,8 @@ int rb_parse_backend_opt(const char *arg, char *backend, size_t blen, char *key,
 /* Adds key=value to o; a key given twice or more than RB_OPT_MAX options is an error ("--backend-opt B.K: why"). */
 int rb_options_add(rb_options *o, const char *backend, const char *key, const char *val, char *err,
                    size_t errlen);
-/* Strict number parsing for flags: the whole string must be a number in [lo, hi]. 0 or -1. */
+/* Strict number parsing for flags (workloads/number.h: decimal only, no blanks, '+', hex, inf/nan; rb_parse_u64 no
+ * '-'): the whole string must be a number in [lo, hi]. 0 or -1. */
 int rb_parse_int(const char *s, long lo, long hi, long *out);
 int rb_parse_double(const char *s, double lo, double hi, double *out);
 int rb_parse_u64(const char *s, uint64_t *out);

@@ -5,41 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "number.h"
 
+/* (the strict decimal grammar of workloads/number.h: no blanks, '+', hex, inf/nan; unsigned: no '-') */
 int rb_parse_int(const char *s, long lo, long hi, long *out)
 {
-    if (!s || !*s)
+    long long v = 0;
+    if (rb_number_int(s, lo, hi, &v) != RB_NUM_OK)
         return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
+    *out = (long)v;
     return 0;
 }
 
 int rb_parse_double(const char *s, double lo, double hi, double *out)
 {
-    if (!s || !*s)
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v) || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
+    return rb_number_real(s, lo, hi, out) == RB_NUM_OK ? 0 : -1;
 }
 
 int rb_parse_u64(const char *s, uint64_t *out)
 {
-    if (!s || !*s || *s == '-')
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
+    unsigned long long v = 0;
+    if (rb_number_uint(s, UINT64_MAX, &v) != RB_NUM_OK)
         return -1;
     *out = (uint64_t)v;
     return 0;

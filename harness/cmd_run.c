@@ -21,11 +21,12 @@
 
 typedef struct run_args {
     const char *suite, *workloads, *backends, *output;
-    int resume, force, quiet, batch_rows, no_published;
+    int resume, retry_failed, force, quiet, batch_rows, no_published;
     int npublished;
     const char *published[16]; /* --published FILE */
     rb_timing_policy timing;
     double job_timeout;
+    double rank_timeout; /* a worker rank silent this long is frozen (0: never) */
     uint64_t seed;
     rb_backend_opt_args opts;
 } run_args;
@@ -49,9 +50,13 @@ static void run_usage(FILE *out)
             "                         --backends-only` lists them with their defaults)\n"
             "output:\n"
             "  --output FILE.h5       results file (default " RB_DEFAULT_OUTPUT "); an existing file is appended to\n"
-            "  --resume               skip jobs whose key is already in the file\n"
+            "  --resume               skip jobs whose key is already in the file (also those whose latest row is\n"
+            "                         failed, timeout or inaccurate: it says how many)\n"
+            "  --retry-failed         --resume, but run again the jobs whose latest row is failed, timeout or\n"
+            "                         inaccurate (their old rows stay in the file; the newest row of a key counts)\n"
             "  --force                replace an existing results file\n"
-            "  --batch-rows N         rows per append+flush (default 8)\n"
+            "  --batch-rows N         rows per append+flush (default 8; rows of fast jobs are grouped so the file\n"
+            "                         is flushed at most every 50 ms)\n"
             "published rows (see `rnnbench import --help`):\n"
             "                         the shipped published figures (results/published: the paper's Table 6 and\n"
             "                         platforms, DeepBench's GPU tables) of the campaign's shapes are imported into\n"
@@ -66,11 +71,17 @@ static void run_usage(FILE *out)
             "  --max-time S           no further runs past N once S seconds are spent (default 60, 0 = no cap)\n"
             "  --job-timeout S        a job still timing after S seconds stops with status 'timeout' (default: none)\n"
             "  --seed N               seed of the weights and inputs (default 42)\n"
+            "MPI:\n"
+            "  --rank-timeout S       a worker rank that says nothing for S seconds (a stopped process, a hung node)\n"
+            "                         loses its jobs in flight (stored as 'timeout') and gets no more work; at the\n"
+            "                         end the job is ended with MPI_Abort after the file is closed (default 60, 0 =\n"
+            "                         never; ranks running jobs inline, RNNBENCH_EXECUTOR=inline, get their jobs'\n"
+            "                         --job-timeout limits on top, and without --job-timeout are never declared frozen)\n"
             "other:\n"
             "  --quiet                no progress line and no table\n"
             "  --help                 this text\n"
-            "exit codes: 0 all jobs ok or unavailable, 1 a job failed or timed out, 2 bad usage or input (nothing\n"
-            "written), 3 interrupted (rows so far flushed), 4 the results file could not be written\n");
+            "exit codes: 0 all jobs ok or unavailable, 1 a job failed, was inaccurate or timed out, 2 bad usage or\n"
+            "input (nothing written), 3 interrupted (rows so far flushed), 4 the results file could not be written\n");
 }
 
 static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t errlen)
@@ -85,11 +96,13 @@ static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t 
         {"backend-opt", required_argument, 0, 'O'}, {"batch-rows", required_argument, 0, 'R'},
         {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
         {"no-published", no_argument, 0, 'P'},     {"published", required_argument, 0, 'p'},
+        {"retry-failed", no_argument, 0, 'F'},     {"rank-timeout", required_argument, 0, 'K'},
         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->output = RB_DEFAULT_OUTPUT;
     a->seed = 42;
     a->batch_rows = 8;
+    a->rank_timeout = 60;
     rb_timing_policy_default(&a->timing);
     long v;
     double d;
@@ -105,6 +118,11 @@ static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t 
         case 'o': a->output = optarg; break;
         case 'r': a->resume = 1; break;
         case 'f': a->force = 1; break;
+        case 'F': a->retry_failed = a->resume = 1; break;
+        case 'K':
+            if (rb_parse_double(optarg, 0, 86400 * 7, &d)) goto bad;
+            a->rank_timeout = d;
+            break;
         case 'q': a->quiet = 1; break;
         case 'P': a->no_published = 1; break;
         case 'p':
@@ -164,6 +182,10 @@ static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t 
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return -1;
     }
+    if (a->retry_failed && a->force) {
+        snprintf(err, errlen, "--retry-failed and --force contradict each other");
+        return -1;
+    }
     if (a->resume && a->force) {
         snprintf(err, errlen, "--resume and --force contradict each other");
         return -1;
@@ -221,6 +243,7 @@ int rb_cmd_run(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     int rc = RB_EXIT_OK;
+    int frozen = 0; /* rank 0: workers that stopped answering */
     rb_problem *probs = NULL;
     rb_job *jobs = NULL;
     unsigned char *skip = NULL;
@@ -288,11 +311,23 @@ int rb_cmd_run(int argc, char **argv)
     gethostname(host, sizeof host - 1);
     if (rank == 0) {
         skip = calloc(nj + 1, 1);
-        size_t nskip = 0;
-        if (a.resume)
-            for (size_t i = 0; i < nj; i++)
-                if (rb_store_has_key(store, jobs[i].key, NULL, 0))
-                    skip[i] = 1, nskip++;
+        size_t nskip = 0, nfailed = 0, nretry = 0;
+        for (size_t i = 0; a.resume && i < nj; i++) {
+            char st[16];
+            if (!rb_store_has_key(store, jobs[i].key, st, sizeof st))
+                continue;
+            int failed = strcmp(st, "failed") == 0 || strcmp(st, "timeout") == 0 || strcmp(st, "inaccurate") == 0;
+            if (failed && a.retry_failed) {
+                nretry++; /* run again: a new row, the old one stays as history */
+                continue;
+            }
+            skip[i] = 1;
+            nskip++;
+            nfailed += failed;
+        }
+        if (nfailed && !a.quiet)
+            fprintf(stderr, "rnnbench run: --resume: %zu of the %zu stored jobs skipped have a failed, timeout or "
+                            "inaccurate latest row; --retry-failed runs them again\n", nfailed, nskip);
         rb_provenance_start(&prov, argc, argv);
         char mpiver[1024];
         rb_mpi_library_version(mpiver, sizeof mpiver);
@@ -302,12 +337,14 @@ int rb_cmd_run(int argc, char **argv)
         rb_prov_set(&prov, "blas_threads_per_rank", "%d", blas_threads);
         rb_prov_set(&prov, "jobs_total", "%zu", nj);
         rb_prov_set(&prov, "jobs_skipped_resume", "%zu", nskip);
+        rb_prov_set(&prov, "jobs_retried", "%zu", nretry);
         rb_prov_set(&prov, "duplicate_jobs_dropped", "%zu", dups);
         rb_prov_set(&prov, "seed", "%llu", (unsigned long long)a.seed);
         rb_prov_set(&prov, "timing_policy", "warmup=%d reps=%d min_time_s=%g max_time_s=%g job_timeout_s=%g",
                     a.timing.warmup, a.timing.min_reps, a.timing.min_time_s, a.timing.max_time_s, a.job_timeout);
         if (rb_store_begin_run(store, prov.keys, prov.vals, prov.n) < 0) {
-            fprintf(stderr, "rnnbench run: %s: cannot record the run's provenance\n", a.output);
+            fprintf(stderr, "rnnbench run: %s\n",
+                    rb_store_error(store)[0] ? rb_store_error(store) : "cannot record the run's provenance");
             store_ok = 0;
         } else {
             store_backend_configs(store, idx, opts, nb);
@@ -334,6 +371,7 @@ int rb_cmd_run(int argc, char **argv)
     camp.store = store;
     camp.progress = !a.quiet && isatty(2);
     camp.batch_rows = a.batch_rows;
+    camp.rank_timeout_s = a.rank_timeout;
     int crc = rb_campaign_run(&camp, &res);
 
     if (rank == 0) {
@@ -342,18 +380,29 @@ int rb_cmd_run(int argc, char **argv)
         rb_prov_set(&prov, "end_time", "%s", now);
         rb_prov_set(&prov, "jobs_ok", "%zu", res.ok);
         rb_prov_set(&prov, "jobs_failed", "%zu", res.failed);
+        rb_prov_set(&prov, "jobs_inaccurate", "%zu", res.inaccurate);
         rb_prov_set(&prov, "jobs_unavailable", "%zu", res.unavailable);
         rb_prov_set(&prov, "jobs_timeout", "%zu", res.timeout);
         rb_prov_set(&prov, "interrupted", "%d", res.interrupted);
+        rb_prov_set(&prov, "ranks_frozen", "%d", res.ranks_frozen);
+        frozen = res.ranks_frozen;
         rb_store_run_attrs(store, prov.keys, prov.vals, prov.n);
-        if (rb_store_close(store) != 0 || crc != 0 || res.store_error) {
-            fprintf(stderr, "rnnbench run: %s: writing results failed\n", a.output);
+        char why[800];
+        snprintf(why, sizeof why, "%s", rb_store_error(store));
+        int close_rc = rb_store_close(store);
+        if (why[0] && !res.store_error) /* (a failed append was reported by the scheduler already) */
+            fprintf(stderr, "rnnbench run: %s\n", why);
+        if (close_rc != 0 || crc != 0 || res.store_error) {
+            fprintf(stderr,
+                    "rnnbench run: %s: writing results failed; the file keeps every row written before the failure "
+                    "(%zu this run): make room and rerun with --resume to finish the campaign\n",
+                    a.output, res.stored);
             rc = RB_EXIT_STORE;
         } else if (res.interrupted) {
             fprintf(stderr, "rnnbench run: interrupted; %zu rows saved in %s (rerun with --resume)\n",
-                    res.ok + res.failed + res.unavailable + res.timeout, a.output);
+                    res.ok + res.failed + res.inaccurate + res.unavailable + res.timeout, a.output);
             rc = RB_EXIT_INTERRUPTED;
-        } else if (res.failed || res.timeout) {
+        } else if (res.failed || res.timeout || res.inaccurate) {
             rc = RB_EXIT_JOB_FAILED;
         }
         store = NULL;
@@ -367,6 +416,23 @@ out:
     free(skip);
     free(jobs);
     free(probs);
+    if (frozen > 0 && size > 1) {
+        /* MPI_Finalize waits for every rank, and a stopped one never comes: end the job here, the file is closed */
+        fprintf(stderr, "rnnbench run: %d rank(s) stopped answering: ending the MPI job with MPI_Abort (exit code %d; "
+                        "mpirun may add its own abort message)\n", frozen, rc);
+        fflush(stdout);
+        fflush(stderr);
+        MPI_Abort(MPI_COMM_WORLD, rc);
+    }
+    if (rb_store_hdf5_broken()) {
+        /* an HDF5 file failed to close: HDF5's shutdown inside MPI_Finalize would crash on it. The results file is
+         * closed (or left as of its last good flush); end here with the same exit code. */
+        fflush(stdout);
+        fflush(stderr);
+        if (size > 1)
+            MPI_Abort(MPI_COMM_WORLD, rc);
+        _exit(rc);
+    }
     MPI_Finalize();
     return rc;
 }

@@ -3,7 +3,9 @@
  * time (measured backends) or ask for the simulated/modeled figures, and fill the record. A simulated/modeled backend
  * that names its numerics (numerics_id) gets its output from the output cache when it is there: then it is prepared
  * without weights, run() is not called, and the cached output is checked against the reference exactly as a fresh
- * one (the row's extras start with output=cache). */
+ * one (the row's extras start with output=cache). Verification: the output of the functional run (and, for measured
+ * backends, of the last timed repetition; the worse counts) against the fp32 reference; over the backend's declared
+ * error bound (rb_backend_error_bound, stored in the row) the row is `inaccurate`. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +28,7 @@ static int output_cacheable(const rb_backend *b, const rb_job *job, rb_cache_key
 {
     char dir[4096], id[RB_CACHE_KEY_MAX / 2], numerics[RB_CACHE_KEY_MAX / 2 + 40];
     if (b->kind == RB_MEASURED || !b->numerics_id || !rb_cache_enabled(dir, sizeof dir) ||
-        b->numerics_id(&job->opts, id, sizeof id) != 0)
+        b->numerics_id(job->opts, id, sizeof id) != 0)
         return 0;
     snprintf(numerics, sizeof numerics, "%s:%s", b->name, id);
     rb_cache_key_make(key, &job->problem, job->seed, numerics);
@@ -148,26 +150,75 @@ static int time_runs(const rb_backend *b, void *state, const rb_exec_config *cfg
     return rc;
 }
 
+/* Compares y with the reference; the worse of this and what the record already holds is kept. 0, or -1 when y
+ * has NaN or Inf. */
+static int check_output(const float *y, const float *ref, size_t len, rb_record *rec, double *rel)
+{
+    double abs_err = 0, rel_err = 0;
+    rb_compare(y, ref, len, &abs_err, &rel_err);
+    *rel = rel_err;
+    if (!(rec->max_abs_err >= abs_err)) /* (NaN in the record: the first comparison) */
+        rec->max_abs_err = abs_err;
+    if (!(rec->max_rel_err >= rel_err))
+        rec->max_rel_err = rel_err;
+    return isfinite(abs_err) ? 0 : -1;
+}
+
+/* An ok row whose output is off by more than the backend's declared bound is `inaccurate` (a failure). */
+static void enforce_bound(const rb_backend *b, rb_record *rec, double first_rel, double last_rel, int timed)
+{
+    if (strcmp(rec->status, "ok") != 0 || !(rec->max_rel_err > rec->error_bound))
+        return;
+    char msg[sizeof rec->message];
+    if (timed)
+        snprintf(msg, sizeof msg,
+                 "max_rel_err %.3g is over the error bound %.3g that %s declares for these numerics (first run "
+                 "%.3g, last timed repetition %.3g): the output is wrong",
+                 rec->max_rel_err, rec->error_bound, b->name, first_rel, last_rel);
+    else
+        snprintf(msg, sizeof msg,
+                 "max_rel_err %.3g is over the error bound %.3g that %s declares for these numerics: the output is "
+                 "wrong", rec->max_rel_err, rec->error_bound, b->name);
+    set_status(rec, "inaccurate", msg);
+}
+
+/* The identifying fields of a job's record, before anything runs. */
+static void start_record(const rb_backend *b, const rb_job *job, const rb_exec_config *cfg, rb_record *rec)
+{
+    rb_record_init(rec);
+    rb_record_from_job(rec, job);
+    snprintf(rec->backend, sizeof rec->backend, "%s", b->name);
+    snprintf(rec->host, sizeof rec->host, "%s", cfg->host ? cfg->host : "");
+    rec->rank = cfg->rank;
+    rec->error_bound = rb_backend_error_bound(b, &job->problem, job->opts);
+}
+
 int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec, double **samples,
                    size_t *nsamples)
 {
-    *samples = NULL;
-    *nsamples = 0;
-    rb_record_init(rec);
-    rb_record_from_job(rec, job);
-    snprintf(rec->host, sizeof rec->host, "%s", cfg->host ? cfg->host : "");
-    rec->rank = cfg->rank;
-    if (cfg->threads > 0)
-        rb_par_set_threads(cfg->threads);
-
     const rb_backend *b = rb_backend_at((size_t)job->backend_index);
-    const rb_problem *p = &job->problem;
     rb_status st = {{0}};
     if (rb_probe_once((size_t)job->backend_index, &st) != 0) {
+        *samples = NULL;
+        *nsamples = 0;
+        start_record(b, job, cfg, rec);
         set_status(rec, "unavailable", st.msg);
         rec->timestamp = rb_wall_time();
         return 0;
     }
+    return rb_execute_with(b, job, cfg, rec, samples, nsamples);
+}
+
+int rb_execute_with(const rb_backend *b, const rb_job *job, const rb_exec_config *cfg, rb_record *rec,
+                    double **samples, size_t *nsamples)
+{
+    *samples = NULL;
+    *nsamples = 0;
+    start_record(b, job, cfg, rec);
+    if (cfg->threads > 0)
+        rb_par_set_threads(cfg->threads);
+    const rb_problem *p = &job->problem;
+    rb_status st = {{0}};
     size_t len = rb_output_len(p);
     float *y = len && len <= SIZE_MAX / sizeof(float) ? calloc(len, sizeof(float)) : NULL;
     if (!y) {
@@ -189,7 +240,7 @@ int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec,
         return -1;
     }
     void *state = NULL;
-    if (b->prepare(p, w, &job->opts, &state, &st) != 0) {
+    if (b->prepare(p, w, job->opts, &state, &st) != 0) {
         set_status(rec, "failed", st.msg[0] ? st.msg : "prepare failed");
         goto done;
     }
@@ -200,8 +251,8 @@ int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec,
     }
     if (!served && cacheable)
         rb_cache_trace("compute", &ykey);
-    rb_compare(y, ref, len, &rec->max_abs_err, &rec->max_rel_err);
-    if (!isfinite(rec->max_abs_err)) {
+    double first_rel = NAN, last_rel = NAN;
+    if (check_output(y, ref, len, rec, &first_rel) != 0) {
         set_status(rec, "failed", "output contains NaN or Inf");
         goto done;
     }
@@ -212,6 +263,12 @@ int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec,
         int rc = time_runs(b, state, cfg, x, y, samples, nsamples, &st);
         if (rc < 0) {
             set_status(rec, "failed", st.msg[0] ? st.msg : "run failed");
+            goto done;
+        }
+        /* y now holds the last timed repetition's output: a backend that goes wrong after its first run (a race,
+         * stale buffers, a cached plan) is caught here */
+        if (check_output(y, ref, len, rec, &last_rel) != 0) {
+            set_status(rec, "failed", "the output of the last timed repetition contains NaN or Inf");
             goto done;
         }
         if (rc == 1) {
@@ -244,6 +301,7 @@ int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec,
             set_status(rec, "failed", "backend reported no latency");
     }
     fill_throughput(rec, m.recurrent_only);
+    enforce_bound(b, rec, first_rel, last_rel, b->kind == RB_MEASURED);
 done:
     if (state)
         b->release(state);

@@ -16,11 +16,17 @@ typedef struct rb_exec_config {
     int threads;          /* threads of the functional computations (parallel.h); 0 = leave as is */
 } rb_exec_config;
 
-/* Runs the job and fills *rec (always: status ok/failed/unavailable/timeout with a message). *samples gets the
+/* Runs the job and fills *rec (always: status ok/failed/inaccurate/unavailable/timeout with a message; inaccurate:
+ * max_rel_err over rb_backend_error_bound, which is stored in rec->error_bound). *samples gets the
  * malloc'd latency samples in ms (NULL/0 for simulated/modeled). Returns 0 when the record is complete (whatever the
  * status), -1 only on allocation failure of the harness itself. The backend is probed once per process. */
 int rb_execute_job(const rb_job *job, const rb_exec_config *cfg, rb_record *rec, double **samples,
                    size_t *nsamples);
+
+/* The same with the backend given (tests run a backend that is not registered); the job's backend_index is used
+ * for nothing but the record's identifying fields, which then name b. No probe. */
+int rb_execute_with(const rb_backend *b, const rb_job *job, const rb_exec_config *cfg, rb_record *rec,
+                    double **samples, size_t *nsamples);
 
 /* Drops the weights, inputs and reference output kept between consecutive jobs on the same problem and seed (the
  * on-disk output cache is not touched). */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "job.h"
 #include "registry.h"
+#include "str_index.h"
 
 static int cmp_opt_index(const rb_options *o, int a, int b) { return strcmp(o->key[a], o->key[b]); }
 
@@ -55,6 +56,8 @@ int rb_jobs_build(const rb_problem *probs, size_t np, const int *backend_idx, co
     rb_job *jobs = calloc(np * nb + 1, sizeof *jobs);
     if (!jobs)
         return -1;
+    rb_str_index keys; /* the keys so far: duplicates are found in O(1) (campaigns reach 10^5 jobs) */
+    rb_str_index_init(&keys);
     size_t count = 0;
     *dups = 0;
     for (size_t i = 0; i < np; i++) {
@@ -62,13 +65,16 @@ int rb_jobs_build(const rb_problem *probs, size_t np, const int *backend_idx, co
             rb_job *j = &jobs[count];
             j->problem = probs[i];
             j->backend_index = backend_idx[b];
-            j->opts = opts[b];
+            j->opts = &opts[b];
             rb_options_canonical(&opts[b], j->options, sizeof j->options);
             j->seed = seed;
             rb_job_key(j, rb_backend_at((size_t)backend_idx[b])->name, j->key);
-            int seen = 0;
-            for (size_t k = 0; k < count && !seen; k++) /* campaigns are small (10^3..10^4 jobs) */
-                seen = strcmp(jobs[k].key, j->key) == 0;
+            int seen = rb_str_index_add(&keys, j->key, count, NULL);
+            if (seen < 0) {
+                rb_str_index_free(&keys);
+                free(jobs);
+                return -1;
+            }
             if (seen) {
                 (*dups)++;
                 continue;
@@ -77,6 +83,7 @@ int rb_jobs_build(const rb_problem *probs, size_t np, const int *backend_idx, co
             count++;
         }
     }
+    rb_str_index_free(&keys);
     *out = jobs;
     *n = count;
     return 0;

@@ -27,6 +27,7 @@ void rb_record_init(rb_record *r)
     r->power_w = NAN;
     r->area_mm2 = NAN;
     r->max_abs_err = r->max_rel_err = NAN;
+    r->error_bound = NAN;
     set_source(r->latency_source, sizeof r->latency_source);
     set_source(r->peak_source, sizeof r->peak_source);
     set_source(r->energy_source, sizeof r->energy_source);

@@ -16,7 +16,7 @@ typedef struct rb_record {
     char backend[32];
     char options[224];     /* canonical "k=v,k=v" backend options, sorted */
     uint64_t seed;
-    char status[12];       /* ok | failed | unavailable | timeout */
+    char status[12];       /* ok | failed | inaccurate | unavailable | timeout */
     char message[256];     /* reason for a non-ok status, or a note */
     char device[128];
     char host[64];
@@ -40,7 +40,10 @@ typedef struct rb_record {
     double area_mm2;
     char area_source[12];
     double max_abs_err, max_rel_err;       /* vs the fp32 reference; rel = max|y-ref| / max|ref| */
+    double error_bound;                    /* the backend's declared bound on max_rel_err for this job */
     char extras[512];                      /* backend extras "k=v;k=v" */
+    uint64_t samples_offset;               /* this row's latency samples are /sample_values[offset, offset+count) */
+    uint64_t samples_count;                /*   (set by the store when the row is appended) */
 } rb_record;
 
 /* Fill r with an empty record: strings empty, numbers NaN, sources "unavailable". */

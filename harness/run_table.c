@@ -5,14 +5,18 @@
 #include <string.h>
 #include "run_table.h"
 #include "store.h"
+#include "str_index.h"
 
-static const rb_record *latest_row(const rb_record *rows, size_t n, const char *key)
+/* key -> index of its latest row (highest run_id; the later row among equals): one pass, O(1) look-ups. */
+static int index_latest(const rb_record *rows, size_t n, rb_str_index *latest)
 {
-    const rb_record *best = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(rows[i].key, key) == 0 && (!best || rows[i].run_id >= best->run_id))
-            best = &rows[i];
-    return best;
+    for (size_t i = 0; i < n; i++) {
+        size_t at = 0;
+        int seen = rb_str_index_add(latest, rows[i].key, i, &at);
+        if (seen < 0 || (seen > 0 && rows[i].run_id >= rows[at].run_id && rb_str_index_set(latest, rows[i].key, i) != 0))
+            return -1;
+    }
+    return 0;
 }
 
 static void fmt_num(char *buf, size_t len, const char *fmt, double v)
@@ -23,16 +27,12 @@ static void fmt_num(char *buf, size_t len, const char *fmt, double v)
         snprintf(buf, len, "-");
 }
 
-/* Has an earlier row (of the same backend) in latest[0..upto) the same unavailable reason? */
-static int reason_seen(const rb_record *const *latest, size_t upto, const rb_record *r)
+/* Has this backend's unavailable reason been printed already? (-1: out of memory) */
+static int reason_seen(rb_str_index *seen, const rb_record *r)
 {
-    for (size_t i = 0; i < upto; i++) {
-        const rb_record *q = latest[i];
-        if (q && strcmp(q->status, "unavailable") == 0 && strcmp(q->backend, r->backend) == 0 &&
-            strcmp(q->message, r->message) == 0)
-            return 1;
-    }
-    return 0;
+    char both[sizeof r->backend + sizeof r->message + 2];
+    snprintf(both, sizeof both, "%s\x1f%s", r->backend, r->message);
+    return rb_str_index_add(seen, both, 0, NULL);
 }
 
 void rb_print_run_table(FILE *out, const char *path, const rb_job *jobs, size_t nj, const rb_campaign_result *res)
@@ -49,14 +49,20 @@ void rb_print_run_table(FILE *out, const char *path, const rb_job *jobs, size_t 
     fprintf(out, "%-22s %-10s %-11s %11s %11s %10s %10s %-9s %10s\n", "", "", "", "", "", "(deepb.)", "(full)",
             "source", "error");
     const rb_record **latest = calloc(nj ? nj : 1, sizeof *latest);
-    if (!latest) {
+    rb_str_index by_key, reasons;
+    rb_str_index_init(&by_key);
+    rb_str_index_init(&reasons);
+    if (!latest || index_latest(rows, n, &by_key) != 0) {
+        free(latest);
         free(rows);
+        rb_str_index_free(&by_key);
         fprintf(stderr, "rnnbench run: out of memory printing the table\n");
         return;
     }
     size_t unavailable = 0;
     for (size_t i = 0; i < nj; i++) {
-        const rb_record *r = latest[i] = latest_row(rows, n, jobs[i].key);
+        size_t at = 0;
+        const rb_record *r = latest[i] = rb_str_index_get(&by_key, jobs[i].key, &at) ? &rows[at] : NULL;
         if (!r)
             continue;
         char med[32], p99[32], gd[32], gf[32], rel[32];
@@ -75,12 +81,14 @@ void rb_print_run_table(FILE *out, const char *path, const rb_job *jobs, size_t 
         fprintf(out, "\nunavailable here:\n");
         for (size_t i = 0; i < nj; i++) {
             const rb_record *r = latest[i];
-            if (r && strcmp(r->status, "unavailable") == 0 && !reason_seen(latest, i, r))
+            if (r && strcmp(r->status, "unavailable") == 0 && reason_seen(&reasons, r) == 0)
                 fprintf(out, "  %-10s %s\n", r->backend, r->message);
         }
     }
-    fprintf(out, "\n%zu ok, %zu failed, %zu unavailable, %zu timeout, %zu skipped (--resume); results in %s\n",
-            res->ok, res->failed, res->unavailable, res->timeout, res->skipped, path);
+    fprintf(out, "\n%zu ok, %zu failed, %zu inaccurate, %zu unavailable, %zu timeout, %zu skipped (--resume); results in "
+                 "%s\n", res->ok, res->failed, res->inaccurate, res->unavailable, res->timeout, res->skipped, path);
     free(latest);
     free(rows);
+    rb_str_index_free(&by_key);
+    rb_str_index_free(&reasons);
 }

@@ -6,11 +6,17 @@
  * there when one finishes), at most one measured job per node in flight (which also means at most one per GPU),
  * simulated/modeled jobs on any capable rank; a rank keeps to the problem (shape and seed) it is on while that
  * problem has jobs it can take, and otherwise starts a problem no other rank is on, so each reference is computed
- * once (load balance wins at the end: an idle rank takes any job left). With forked executors rank 0 also runs jobs in its own child while it
- * stays responsive to messages and signals; with inline executors (RNNBENCH_EXECUTOR=inline) rank 0 only
- * coordinates when there is more than one rank. Results stream to rank 0 (record + samples as one MPI_BYTE blob) and
- * are appended in batches (batch_rows, or every 2 s). SIGINT/SIGTERM on rank 0: stop dispatching, write what has
- * arrived, tell the workers to stop, return with interrupted set (main closes the file). */
+ * once (load balance wins at the end: an idle rank takes any job left). With forked executors rank 0 also runs jobs
+ * in its own child while it stays responsive to messages and signals; with inline executors
+ * (RNNBENCH_EXECUTOR=inline) rank 0 only coordinates when there is more than one rank. Results stream to rank 0
+ * (record + samples as one MPI_BYTE blob) and are appended in batches: batch_rows rows, but at most every 50 ms (fast
+ * jobs then share one append, up to RB_BATCH_CAP rows, so the store keeps up with ~10^5 rows/s), and anything
+ * waiting after 2 s. SIGINT/SIGTERM on rank 0: stop dispatching, write what has arrived, tell the workers to stop,
+ * return with interrupted set (main closes the file).
+ * Frozen ranks: a worker says something at least every RB_BEAT_S (a heartbeat when it has nothing else to send);
+ * one silent for --rank-timeout (a stopped process, a hung node) is declared frozen: its jobs in flight are stored as
+ * `timeout` with the reason and it gets no more work; at the end every worker says goodbye, and one that does not
+ * within the timeout counts as frozen too (res->ranks_frozen: the caller then ends with MPI_Abort). */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,15 +32,19 @@
 #include "signals.h"
 #include "timing.h"
 
-enum { TAG_JOB = 11, TAG_STOP = 12, TAG_RESULT = 13, TAG_GONE = 14 };
+enum { TAG_JOB = 11, TAG_STOP = 12, TAG_RESULT = 13, TAG_GONE = 14, TAG_BEAT = 15, TAG_BYE = 16 };
 enum { JOB_PENDING = 0, JOB_ASSIGNED = 1, JOB_DONE = 2 };
 
 #define RB_FLUSH_EVERY_S 2.0
+#define RB_FLUSH_MIN_S 0.05 /* appends (each two flushes) at most this often, unless the batch is full; testing
+                             knob RNNBENCH_TEST_APPEND_EVERY_BATCH=1: every batch_rows rows (no grouping) */
+#define RB_BATCH_CAP 4096   /* rows held at most (or batch_rows when larger) */
 #define RB_MIN_WAIT_S 0.0002 /* idle sleeps between looks at MPI (rank 0 and workers) grow from this... */
 #define RB_MAX_WAIT_S 0.001  /* ...to this; every rank holds its next job already, so this latency is hidden */
 #define RB_BLOCK_WAIT_S 0.05 /* wait on the executor's pipe when nothing else can arrive meanwhile (signals
                                  interrupt it) */
 #define RB_STOP_DRAIN_S 0.1 /* after an interrupt: time to take results already on their way */
+#define RB_BEAT_S 1.0       /* a worker with nothing to send says so this often */
 
 static void idle_sleep(double s)
 {
@@ -87,12 +97,15 @@ typedef struct coord {
     rb_record *rows;
     double **samples;
     size_t *nsamples;
-    size_t nbatch;
-    double last_flush;
+    size_t nbatch, batch_cap;
+    double last_flush, flush_min_s;
     rb_progress prog;
     char host[64];
     FILE *trace; /* RNNBENCH_SCHED_TRACE: one line per hand-out/result, for tests and diagnosis */
     double t0;
+    double *last_heard;       /* [size]: rb_now() of the last message from each rank */
+    unsigned char *frozen;    /* [size]: declared frozen */
+    unsigned char *said_bye;  /* [size]: answered STOP */
 } coord;
 
 static int flush_batch(coord *k)
@@ -107,6 +120,8 @@ static int flush_batch(coord *k)
             fprintf(stderr, "rnnbench: writing results failed: %s\n", err[0] ? err : "unknown error");
             k->res->store_error = 1;
             rc = -1;
+        } else {
+            k->res->stored += k->nbatch;
         }
     }
     for (size_t i = 0; i < k->nbatch; i++) {
@@ -128,6 +143,8 @@ static void add_result(coord *k, rb_job_result *r)
         k->res->unavailable++;
     else if (strcmp(st, "timeout") == 0)
         k->res->timeout++;
+    else if (strcmp(st, "inaccurate") == 0)
+        k->res->inaccurate++;
     else
         k->res->failed++;
     k->done++;
@@ -135,7 +152,8 @@ static void add_result(coord *k, rb_job_result *r)
     k->samples[k->nbatch] = r->samples;
     k->nsamples[k->nbatch] = r->samples ? r->nsamples : 0;
     r->samples = NULL;
-    if (++k->nbatch >= (size_t)k->c->batch_rows)
+    if (++k->nbatch >= k->batch_cap ||
+        (k->nbatch >= (size_t)k->c->batch_rows && rb_now() - k->last_flush >= k->flush_min_s))
         flush_batch(k);
 }
 
@@ -410,7 +428,23 @@ static int drain_messages(coord *k)
             MPI_Abort(MPI_COMM_WORLD, 3);
         }
         MPI_Recv(buf, count, MPI_BYTE, src, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (st.MPI_TAG == TAG_RESULT) {
+        if (src > 0 && src < k->size) {
+            k->last_heard[src] = rb_now();
+            if (k->frozen[src] == 1) {
+                k->frozen[src] = 2; /* back: it gets STOP and may say goodbye, but no work */
+                fprintf(stderr, "rnnbench: rank 0: rank %d answers again; its jobs stay recorded as timeout and it "
+                                "gets no more work\n", src);
+            }
+        }
+        if (st.MPI_TAG == TAG_BYE && src > 0 && src < k->size) {
+            k->said_bye[src] = 1;
+        } else if (st.MPI_TAG == TAG_BEAT) {
+            /* (only alive) */
+        } else if (st.MPI_TAG == TAG_RESULT && src > 0 && k->frozen[src]) {
+            rb_job_result r;
+            if (rb_result_unpack(buf, (size_t)count, &r) == 0)
+                free(r.samples); /* a late result of a frozen rank: its job is already stored as timeout */
+        } else if (st.MPI_TAG == TAG_RESULT) {
             rb_job_result r;
             if (rb_result_unpack(buf, (size_t)count, &r) == 0)
                 take_result(k, src, &r);
@@ -442,6 +476,54 @@ static int drain_messages(coord *k)
     }
 }
 
+/* How long worker s may stay silent (0: for ever). An inline executor cannot answer while a job runs: it gets the
+ * hard job limit of each job it holds on top (and without --job-timeout it is never declared frozen). */
+static double silence_limit(const coord *k, int s)
+{
+    double t = k->c->rank_timeout_s;
+    if (t <= 0 || !k->caps[s].executor_inline)
+        return t;
+    double hard = rb_runner_hard_limit(k->c->exec.job_timeout_s);
+    return hard > 0 ? t + hard * (k->slots[s].out + 1) : 0;
+}
+
+/* Workers silent past their limit: their jobs in flight are stored as timeout, they get no more work. */
+static void find_frozen(coord *k)
+{
+    double now = rb_now();
+    for (int s = 1; s < k->size; s++) {
+        slot *sl = &k->slots[s];
+        double limit = silence_limit(k, s);
+        if (!sl->active || k->frozen[s] || limit <= 0 || now - k->last_heard[s] <= limit)
+            continue;
+        double quiet = now - k->last_heard[s];
+        k->frozen[s] = 1;
+        k->res->ranks_frozen++;
+        fprintf(stderr,
+                "rnnbench: rank 0: rank %d (%s) has not answered for %.0f s (a stopped process or a hung node?): its "
+                "%d job(s) in flight are stored as timeout and it gets no more work\n",
+                s, k->caps[s].host, quiet, sl->out);
+        if (k->trace)
+            fprintf(k->trace, "%.6f frozen rank %d silent %.3f\n", now - k->t0, s, quiet);
+        for (int i = 0; i < sl->out; i++) {
+            int j = sl->jobs[i];
+            if (k->measured[j])
+                k->node_busy[sl->node]--;
+            k->state[j] = JOB_DONE;
+            if (k->trace)
+                fprintf(k->trace, "%.6f done %d rank %d node %d measured %d timeout\n", now - k->t0, j, s, sl->node,
+                        k->measured[j]);
+            rb_job_result r;
+            rb_result_synth(&r, &k->c->jobs[j], j, "timeout", k->caps[s].host, s,
+                            "rank %d stopped answering (no message for %.0f s, --rank-timeout %g s): a stopped "
+                            "process or a hung node; the job's result is unknown", s, quiet, k->c->rank_timeout_s);
+            add_result(k, &r);
+        }
+        sl->out = 0;
+        sl->active = 0;
+    }
+}
+
 static void stop_workers(coord *k)
 {
     for (int s = 1; s < k->size; s++)
@@ -449,6 +531,34 @@ static void stop_workers(coord *k)
             MPI_Send(NULL, 0, MPI_BYTE, s, TAG_STOP, MPI_COMM_WORLD);
             k->slots[s].active = 0;
         }
+}
+
+/* After STOP: every worker still in the campaign (not left, not frozen) says goodbye; one that stays silent past
+ * the rank timeout is counted frozen (MPI_Finalize would wait for it forever). */
+static void await_goodbyes(coord *k)
+{
+    if (k->c->rank_timeout_s <= 0)
+        return;
+    for (;;) {
+        int missing = 0;
+        double now = rb_now();
+        for (int s = 1; s < k->size; s++) {
+            if (!k->caps[s].executes || k->said_bye[s] || k->frozen[s] == 1)
+                continue;
+            if (now - k->last_heard[s] > k->c->rank_timeout_s) {
+                k->frozen[s] = 1;
+                k->res->ranks_frozen++;
+                fprintf(stderr, "rnnbench: rank 0: rank %d (%s) did not answer the end of the campaign within %g s\n",
+                        s, k->caps[s].host, k->c->rank_timeout_s);
+                continue;
+            }
+            missing++;
+        }
+        if (!missing)
+            return;
+        if (!drain_messages(k))
+            idle_sleep(RB_MAX_WAIT_S);
+    }
 }
 
 static void coordinate(coord *k)
@@ -468,6 +578,7 @@ static void coordinate(coord *k)
         if (k->res->store_error)
             break;
         int events = drain_messages(k);
+        find_frozen(k);
         if (k->local && k->local->qlen > 0) {
             rb_job_result r;
             /* blocks on the child's pipe for at most `wait`; alone, no MPI message can arrive meanwhile */
@@ -481,9 +592,10 @@ static void coordinate(coord *k)
         }
         events += dispatch(k);
         size_t flying = in_flight(k);
-        if (k->nbatch && rb_now() - k->last_flush >= RB_FLUSH_EVERY_S)
+        double since = rb_now() - k->last_flush;
+        if (k->nbatch && (since >= RB_FLUSH_EVERY_S || (k->nbatch >= (size_t)k->c->batch_rows && since >= k->flush_min_s)))
             flush_batch(k);
-        rb_progress_update(&k->prog, k->done, k->res->failed + k->res->timeout, flying, 0);
+        rb_progress_update(&k->prog, k->done, k->res->failed + k->res->timeout + k->res->inaccurate, flying, 0);
         if (flying == 0) {
             if (k->pending > 0)
                 record_stranded(k);
@@ -500,6 +612,8 @@ static void coordinate(coord *k)
     if (k->local)
         rb_runner_stop(k->local);
     stop_workers(k);
+    if (!k->res->interrupted)
+        await_goodbyes(k);
     if (k->res->interrupted) {
         /* write what has arrived, and take results already being sent (a worker blocked in a large MPI_Send
          * would otherwise never see STOP); keep it short: mpirun sends SIGKILL 1 s after SIGTERM */
@@ -510,7 +624,7 @@ static void coordinate(coord *k)
         } while (rb_now() - t0 < RB_STOP_DRAIN_S);
     }
     flush_batch(k);
-    rb_progress_finish(&k->prog, k->done, k->res->failed + k->res->timeout);
+    rb_progress_finish(&k->prog, k->done, k->res->failed + k->res->timeout + k->res->inaccurate);
 }
 
 /* ------------------------------------------------------------------ workers (rank > 0) */
@@ -563,19 +677,39 @@ static void sends_finish(sends *q)
     q->n = 0;
 }
 
+/* A heartbeat when nothing else went to rank 0 for RB_BEAT_S (at most one in flight). */
+static void heartbeat(MPI_Request *beat, double *last_sent)
+{
+    if (*beat != MPI_REQUEST_NULL) {
+        int done = 0;
+        MPI_Test(beat, &done, MPI_STATUS_IGNORE);
+        if (!done)
+            return;
+    }
+    double now = rb_now();
+    if (now - *last_sent < RB_BEAT_S)
+        return;
+    MPI_Isend(NULL, 0, MPI_BYTE, 0, TAG_BEAT, MPI_COMM_WORLD, beat);
+    *last_sent = now;
+}
+
 static void work(rb_runner *run, int executes)
 {
     int msg = 0;
     sends out;
     out.n = 0;
-    MPI_Request req;
+    MPI_Request req, beat = MPI_REQUEST_NULL;
+    double last_sent = rb_now();
     MPI_Irecv(&msg, 1, MPI_INT, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &req);
     double wait = RB_MIN_WAIT_S;
     for (;;) {
         int events = 0;
+        heartbeat(&beat, &last_sent);
         if (rb_signals_caught()) {
             rb_runner_stop(run);
             sends_finish(&out);
+            if (beat != MPI_REQUEST_NULL)
+                MPI_Request_free(&beat);
             MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_GONE, MPI_COMM_WORLD);
             MPI_Cancel(&req);
             MPI_Wait(&req, MPI_STATUS_IGNORE);
@@ -588,6 +722,9 @@ static void work(rb_runner *run, int executes)
             if (st.MPI_TAG == TAG_STOP) {
                 rb_runner_stop(run);
                 sends_finish(&out);
+                if (beat != MPI_REQUEST_NULL)
+                    MPI_Wait(&beat, MPI_STATUS_IGNORE);
+                MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_BYE, MPI_COMM_WORLD);
                 return;
             }
             if (st.MPI_TAG == TAG_JOB && executes)
@@ -609,6 +746,7 @@ static void work(rb_runner *run, int executes)
                     MPI_Abort(MPI_COMM_WORLD, 3);
                 }
                 sends_post(&out, buf, len);
+                last_sent = rb_now();
                 free(r.samples);
                 events++;
             } else if (!events) {
@@ -668,6 +806,7 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
     mine.rank = rank;
     mine.node_id = node_id;
     mine.executes = executes;
+    mine.executor_inline = executes && !run.ex.forked;
     snprintf(mine.host, sizeof mine.host, "%s", host);
 
     rb_caps *all = rank == 0 ? calloc((size_t)size, sizeof(rb_caps)) : NULL;
@@ -705,6 +844,8 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         k.local = executes ? &run : NULL;
         snprintf(k.host, sizeof k.host, "%s", host);
         size_t batch = c->batch_rows >= 1 ? (size_t)c->batch_rows : 1;
+        k.batch_cap = batch > RB_BATCH_CAP ? batch : RB_BATCH_CAP;
+        k.flush_min_s = env_int("RNNBENCH_TEST_APPEND_EVERY_BATCH", 0, 0, 1) ? 0.0 : RB_FLUSH_MIN_S;
         rb_campaign cc = *c;
         cc.batch_rows = (int)batch;
         k.c = &cc;
@@ -713,10 +854,14 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         k.last = malloc((size_t)size * sizeof(int));
         k.state = calloc(c->n ? c->n : 1, 1);
         k.measured = calloc(c->n ? c->n : 1, 1);
-        k.rows = malloc(batch * sizeof(rb_record));
-        k.samples = calloc(batch, sizeof(double *));
-        k.nsamples = calloc(batch, sizeof(size_t));
-        if (!k.slots || !k.node_busy || !k.last || !k.state || !k.measured || !k.rows || !k.samples || !k.nsamples) {
+        k.rows = malloc(k.batch_cap * sizeof(rb_record));
+        k.samples = calloc(k.batch_cap, sizeof(double *));
+        k.nsamples = calloc(k.batch_cap, sizeof(size_t));
+        k.last_heard = calloc((size_t)size, sizeof(double));
+        k.frozen = calloc((size_t)size, 1);
+        k.said_bye = calloc((size_t)size, 1);
+        if (!k.slots || !k.node_busy || !k.last || !k.state || !k.measured || !k.rows || !k.samples || !k.nsamples ||
+            !k.last_heard || !k.frozen || !k.said_bye) {
             fprintf(stderr, "rnnbench: out of memory\n");
             MPI_Abort(MPI_COMM_WORLD, 3);
         }
@@ -738,6 +883,8 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         }
         k.total = k.pending;
         k.last_flush = k.t0 = rb_now();
+        for (int s = 0; s < size; s++)
+            k.last_heard[s] = k.t0;
         const char *tp = getenv("RNNBENCH_SCHED_TRACE");
         k.trace = tp && *tp ? fopen(tp, "w") : NULL;
         if (k.trace)
@@ -754,6 +901,9 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         free(k.rows);
         free(k.samples);
         free(k.nsamples);
+        free(k.last_heard);
+        free(k.frozen);
+        free(k.said_bye);
     } else {
         (void)setup_s;
         work(&run, executes);

@@ -16,12 +16,16 @@ typedef struct rb_campaign {
     rb_store *store;     /* rank 0 only; NULL on other ranks */
     int progress;        /* rank 0: draw a progress line (stderr is a terminal) */
     int batch_rows;      /* rows per append+flush (>= 1) */
+    double rank_timeout_s; /* rank 0: a worker silent this long is frozen (its jobs: timeout; no more work); 0 off */
 } rb_campaign;
 
 typedef struct rb_campaign_result {
-    size_t ok, failed, unavailable, timeout, skipped;
+    size_t ok, failed, inaccurate, unavailable, timeout, skipped;
+    size_t stored;       /* rows written to the store by this run */
     int interrupted;     /* SIGINT/SIGTERM seen on rank 0: flushed, closed, exit non-zero */
     int store_error;     /* a write to the store failed */
+    int ranks_frozen;    /* rank 0: workers that stopped answering (during the campaign or at its end): MPI_Finalize
+                          * would wait for them forever, so the caller ends with MPI_Abort once the file is closed */
 } rb_campaign_result;
 
 /* Collective over MPI_COMM_WORLD. Returns 0, or -1 when the store failed (rank 0). */

@@ -62,6 +62,22 @@ int rb_h5_write_int_attr(hid_t obj, const char *name, int value)
     return write_scalar_attr(obj, name, H5T_STD_I32LE, &v) == 0 ? 0 : -1;
 }
 
+int rb_h5_write_u64_attr(hid_t obj, const char *name, unsigned long long value)
+{
+    uint64_t v = value;
+    htri_t exists = H5Aexists(obj, name);
+    if (exists < 0)
+        return -1;
+    if (exists == 0)
+        return write_scalar_attr(obj, name, H5T_STD_U64LE, &v) == 0 ? 0 : -1;
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+    if (attr < 0)
+        return -1;
+    int rc = H5Awrite(attr, H5T_NATIVE_UINT64, &v) < 0 ? -1 : 0;
+    H5Aclose(attr);
+    return rc;
+}
+
 static int read_string_from(hid_t attr, hid_t file_type, char *buf, size_t buflen)
 {
     int rc = -1;
@@ -139,7 +155,16 @@ int rb_h5_read_int_attr(hid_t obj, const char *name, long long *value)
     return rc;
 }
 
-static char first_error[256];
+int rb_h5_read_u64_attr(hid_t obj, const char *name, unsigned long long *value)
+{
+    long long v = 0;
+    if (rb_h5_read_int_attr(obj, name, &v) != 0 || v < 0)
+        return -1;
+    *value = (unsigned long long)v;
+    return 0;
+}
+
+static char first_error[1024];
 
 static herr_t take_first_message(unsigned n, const H5E_error2_t *e, void *data)
 {
@@ -172,5 +197,14 @@ void rb_h5_quiet_end(const rb_h5_quiet *q)
 
 void rb_h5_last_error(char *buf, size_t buflen)
 {
+    /* the sec2 driver's "file write failed: time = ..., filename = ..., errno = 28, error message = '...', ..." */
+    const char *msg = strstr(first_error, "error message = '");
+    const char *colon = strstr(first_error, ": time = ");
+    if (msg != NULL && colon != NULL) {
+        msg += strlen("error message = '");
+        size_t len = strcspn(msg, "'");
+        snprintf(buf, buflen, "%.*s: %.*s", (int)(colon - first_error), first_error, (int)len, msg);
+        return;
+    }
     snprintf(buf, buflen, "%s", first_error[0] ? first_error : "unknown HDF5 error");
 }

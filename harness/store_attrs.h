@@ -10,6 +10,10 @@
 /* Creates or replaces attribute name on obj. 0 or -1. */
 int rb_h5_write_string_attr(hid_t obj, const char *name, const char *value);
 int rb_h5_write_int_attr(hid_t obj, const char *name, int value);
+/* Scalar uint64 attribute: an existing one is overwritten in place (no new file space), else it is created. */
+int rb_h5_write_u64_attr(hid_t obj, const char *name, unsigned long long value);
+/* Reads a scalar integer attribute as unsigned. 0, or -1 when missing, not an integer or negative. */
+int rb_h5_read_u64_attr(hid_t obj, const char *name, unsigned long long *value);
 /* Reads a scalar string attribute into buf (truncated, always NUL-terminated). 0, or -1 when missing or not
  * a string. */
 int rb_h5_read_string_attr(hid_t obj, const char *name, char *buf, size_t buflen);
@@ -23,7 +27,8 @@ typedef struct rb_h5_quiet {
 } rb_h5_quiet;
 void rb_h5_quiet_begin(rb_h5_quiet *q);
 void rb_h5_quiet_end(const rb_h5_quiet *q);
-/* The message kept since rb_h5_quiet_begin, or "unknown HDF5 error". */
+/* The message kept since rb_h5_quiet_begin, or "unknown HDF5 error". A failed system call is reduced to its
+ * error message (e.g. "file write failed: No space left on device"). */
 void rb_h5_last_error(char *buf, size_t buflen);
 
 #endif

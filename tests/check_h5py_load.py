@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """tests/check_h5py_load.py — writes a results file with store_write_example and checks it opens the ways
 results/SCHEMA.md promises: h5py -> numpy structured array in one call, pandas DataFrame (when pandas is
-installed), /samples, /runs and /backends attributes, and h5dump. The /results columns must match the
+installed), a row's samples and extras by SCHEMA.md's one-liners, /runs and /backends attributes, and h5dump. The /results columns must match the
 column table of SCHEMA.md.
 usage: check_h5py_load.py WRITER OUT.h5 SCHEMA.md"""
 import re
@@ -49,11 +49,19 @@ def main():
         assert list(table["run_id"]) == [0, 0, 0]
 
         assert f.attrs["schema"] == "rnnbench-results", f.attrs["schema"]
-        assert int(f.attrs["schema_version"]) == 1
-        assert np.allclose(f["samples/00000000000000a1"][:], [0.5, 0.4, 0.6])
-        assert "00000000000000a2" not in f["samples"]
-        extras = f["samples/00000000000000a3"]
-        assert extras.shape == (0,) and extras.attrs["par_h"] == "4" and extras.attrs["pcus"] == "64"
+        assert int(f.attrs["schema_version"]) == 2
+        res = f["results"]
+        assert int(res.attrs["rows_committed"]) == len(res) == 3
+        # SCHEMA.md's one-liners: a row's samples and extras
+        r = f["results"][0]
+        samples = f["sample_values"][r["samples_offset"]:r["samples_offset"] + r["samples_count"]]
+        assert np.allclose(samples, [0.5, 0.4, 0.6]), samples
+        r = f["results"][1]
+        assert f["sample_values"][r["samples_offset"]:r["samples_offset"] + r["samples_count"]].shape == (0,)
+        r = f["results"][2]
+        extras = dict(kv.split("=", 1) for kv in r["extras"].decode().split(";") if "=" in kv)
+        assert extras == {"par_h": "4", "pcus": "64"}, extras
+        assert np.isnan(table["error_bound"]).all()
         assert f["runs/0000"].attrs["command_line"] == "store_write_example"
         assert f["backends/spatial"].attrs["arch"] == "example-arch"
 

@@ -69,3 +69,9 @@ set_tests_properties(mpi_np1 mpi_np2 mpi_np4 mpi_np2_inline mpi_two_nodes mpi_ba
 if(EXISTS ${CMAKE_SOURCE_DIR}/bench/CMakeLists.txt)
   add_subdirectory(${CMAKE_SOURCE_DIR}/bench ${CMAKE_BINARY_DIR}/bench)
 endif()
+
+# a worker rank frozen with SIGSTOP: rank 0 stores its jobs in flight as timeout, gives it no more work, finishes the
+# campaign and ends the MPI job with MPI_Abort once the file is closed (exit 1)
+add_test(NAME mpi_frozen_rank COMMAND ${CMAKE_SOURCE_DIR}/tests/mpi_frozen_rank.sh $<TARGET_FILE:rnnbench>
+         ${CMAKE_SOURCE_DIR} ${_mpi_tmp})
+set_tests_properties(mpi_frozen_rank PROPERTIES ENVIRONMENT "${_mpi_env}" TIMEOUT 300 LABELS mpi)

@@ -15,7 +15,8 @@ import h5py
 
 def load(path):
     with h5py.File(path, "r") as f:
-        t = f["/results"][:]
+        res = f["/results"]
+        t = res[:int(res.attrs.get("rows_committed", len(res)))]  # rows past it: a write that failed
         runs = f["/runs"]
         last = runs[sorted(runs.keys())[-1]] if len(runs) else None
         run_attrs = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in last.attrs.items()} if last else {}

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <hdf5.h>
 #include "check_main.h"
 #include "store.h"
 
@@ -308,6 +309,132 @@ START_TEST(test_unavailable_reason_once)
 }
 END_TEST
 
+/* A results file whose /results has the right compound type but rank 2 (issue 12 item 5: H5TBget_table_info
+ * used to write two dimensions into a one-element array: stack smashing, exit 134). */
+static void write_rank2_results(const char *path)
+{
+    char err[512];
+    unlink(path);
+    rb_store *s = rb_store_open(path, 0, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_int_eq(rb_store_close(s), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t d = H5Dopen2(file, "/results", H5P_DEFAULT);
+    hid_t type = H5Dget_type(d);
+    H5Dclose(d);
+    H5Ldelete(file, "/results", H5P_DEFAULT);
+    hsize_t dims[2] = {3, 2};
+    hid_t space = H5Screate_simple(2, dims, NULL);
+    d = H5Dcreate2(file, "/results", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ck_assert_int_ge(d, 0);
+    H5Dclose(d);
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Fclose(file);
+}
+
+START_TEST(test_misshapen_results_refused)
+{
+    const char *out = tmp_path("rank2.h5");
+    write_rank2_results(out);
+    size_t len0, len1;
+    char *before = slurp(out, &len0);
+    char args[1024];
+    const char *cmds[3] = {"report %s", "run --workloads %s/tests/data/tiny.txt --backends brainwave --output %s",
+                           "run --workloads %s/tests/data/tiny.txt --backends brainwave --resume --output %s"};
+    for (int i = 0; i < 3; i++) {
+        if (i == 0)
+            snprintf(args, sizeof args, cmds[i], out);
+        else
+            snprintf(args, sizeof args, cmds[i], RB_SOURCE_DIR, out);
+        ck_assert_msg(rnnbench(args) == 2, "rnnbench %s:\n%s", args, out_text);
+        EXPECT(2, "/results has 2 dimensions, expected 1");
+        ck_assert_msg(strstr(out_text, "smashing") == NULL, "%s", out_text);
+        char *after = slurp(out, &len1);
+        ck_assert_uint_eq(len0, len1);
+        ck_assert_msg(memcmp(before, after, len0) == 0, "rnnbench %s changed the file", args);
+        free(after);
+    }
+    free(before);
+}
+END_TEST
+
+/* Numbers on the command line are strict (issue 12 item 9): no leading blanks, '+', hex floats, inf, and no '-'
+ * for unsigned values (`--seed ' -1'` used to become 18446744073709551615); a --backends list longer than the
+ * 1,023 characters it is read into is refused, not cut. Nothing is written. */
+START_TEST(test_strict_numbers)
+{
+    const char *out = tmp_path("numbers.h5");
+    unlink(out);
+    static const char *const bad[] = {"--seed ' -1'", "--seed -1", "--seed +5", "--seed 0x10", "--seed ' 5'",
+                                      "--reps ' 5'", "--reps +5", "--warmup 1e1", "--min-time 0x1p-2",
+                                      "--max-time ' 3'", "--job-timeout inf", "--job-timeout +2", "--batch-rows 08.0",
+                                      NULL};
+    char args[2048];
+    for (int i = 0; bad[i]; i++) {
+        snprintf(args, sizeof args, "run --workloads %s/tests/data/tiny.txt --backends brainwave %s --output %s",
+                 RB_SOURCE_DIR, bad[i], out);
+        ck_assert_msg(rnnbench(args) == 2, "%s: exit not 2:\n%s", bad[i], out_text);
+        EXPECT(2, "bad value");
+        ck_assert_msg(!exists(out), "%s: a results file was written", bad[i]);
+    }
+    char list[1200];
+    size_t used = 0;
+    while (used < 1100)
+        used += (size_t)snprintf(list + used, sizeof list - used, "brainwave,");
+    snprintf(args, sizeof args, "run --workloads %s/tests/data/tiny.txt --backends %s --output %s", RB_SOURCE_DIR,
+             list, out);
+    ck_assert_msg(rnnbench(args) == 2, "long --backends: exit not 2:\n%s", out_text);
+    EXPECT(2, "--backends: list of backends too long (1100 characters, at most 1023)");
+    ck_assert(!exists(out));
+}
+END_TEST
+
+/* --resume skips failed and timed-out jobs and says so; --retry-failed runs them again, keeping the old rows (the
+ * newest row of a key is current). The timeout comes from a job that hangs (RNNBENCH_TEST_STALL_WORKLOAD). */
+START_TEST(test_retry_failed)
+{
+    const char *out = tmp_path("retry.h5");
+    unlink(out);
+    char args[1024], more[1200];
+    snprintf(args, sizeof args, "run --workloads %s/tests/data/tiny.txt --backends brainwave --output %s",
+             RB_SOURCE_DIR, out);
+    setenv("RNNBENCH_TEST_STALL_WORKLOAD", "tiny-gru", 1);
+    snprintf(more, sizeof more, "%s --job-timeout 0.2 --quiet", args);
+    ck_assert_msg(rnnbench(more) == 1, "%s", out_text);
+    unsetenv("RNNBENCH_TEST_STALL_WORKLOAD");
+    ck_assert_uint_eq(count_rows(out, "timeout"), 1);
+    snprintf(more, sizeof more, "%s --resume", args);
+    ck_assert_msg(rnnbench(more) == 0, "%s", out_text);
+    EXPECT(0, "--resume: 1 of the 3 stored jobs skipped have a failed, timeout or inaccurate latest row; "
+              "--retry-failed runs them again");
+    ck_assert_uint_eq(count_rows(out, NULL), 3);
+    snprintf(more, sizeof more, "%s --retry-failed --quiet", args);
+    ck_assert_msg(rnnbench(more) == 0, "%s", out_text);
+    rb_record *rows = NULL;
+    size_t n = 0;
+    char err[256];
+    ck_assert_int_eq(rb_store_read(out, &rows, &n, err, sizeof err), 0);
+    ck_assert_uint_eq(n, 4); /* the timeout row stays, the retry is a new row */
+    ck_assert_str_eq(rows[3].workload, "tiny-gru");
+    ck_assert_str_eq(rows[3].status, "ok");
+    ck_assert_int_gt(rows[3].run_id, rows[0].run_id);
+    int old = -1;
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(rows[i].key, rows[3].key) == 0)
+            old = (int)i;
+    ck_assert_int_ge(old, 0);
+    ck_assert_str_eq(rows[old].status, "timeout");
+    free(rows);
+    snprintf(more, sizeof more, "%s --retry-failed --quiet", args);
+    ck_assert_msg(rnnbench(more) == 0, "%s", out_text); /* nothing left to retry */
+    ck_assert_uint_eq(count_rows(out, NULL), 4);
+    snprintf(more, sizeof more, "%s --retry-failed --force", args);
+    ck_assert_int_eq(rnnbench(more), 2);
+    EXPECT(2, "--retry-failed and --force contradict each other");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -319,6 +446,9 @@ int main(void)
     tcase_add_test(tc, test_foreign_output_left_intact);
     tcase_add_test(tc, test_bad_backend_opts);
     tcase_add_test(tc, test_unavailable_reason_once);
+    tcase_add_test(tc, test_misshapen_results_refused);
+    tcase_add_test(tc, test_strict_numbers);
+    tcase_add_test(tc, test_retry_failed);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }

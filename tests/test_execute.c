@@ -32,8 +32,7 @@ static rb_exec_config quick_cfg(void)
 static rb_job *jobs_for(const rb_problem *p, const char *const *backends, int nb, size_t *n)
 {
     int idx[4];
-    rb_options opt[4];
-    memset(opt, 0, sizeof opt);
+    static const rb_options opt[4]; /* no options; the jobs point at them, so they outlive this function */
     for (int b = 0; b < nb; b++) {
         idx[b] = backend_index(backends[b]);
         ck_assert_int_ge(idx[b], 0);

@@ -266,6 +266,39 @@ START_TEST(small_error_buffer)
 }
 END_TEST
 
+/* n lines of distinct problems. */
+static char *many_lines(size_t n)
+{
+    char *text = malloc(n * 48 + 1);
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)sprintf(text + used, "cell=lstm hidden=%zu timesteps=%zu name=w%zu\n", 1 + i % 4096,
+                                1 + i / 4096, i);
+    text[used] = '\0';
+    return text;
+}
+
+/* The documented cap: 100,000 problems are accepted, the 100,001st is refused (131,072 used to pass); the
+ * duplicate-name check over that many stays instant (it used to compare every name with every earlier one). */
+START_TEST(problem_cap)
+{
+    char *text = many_lines(131072);
+    char *last = text, *cut;
+    for (int i = 0; i < 99999; i++)
+        last = strchr(last, '\n') + 1; /* start of line 100000 */
+    cut = strchr(last, '\n') + 1;       /* start of line 100001 */
+    char keep = *cut;
+    *cut = '\0';
+    free(expect_ok(text, 100000));
+    *cut = keep;
+    expect_error(text, "w.txt:100001: line: too many problems (at most 100000 per file)");
+    /* a duplicate far down is still found, naming the first line */
+    strcpy(last, "cell=gru hidden=3 timesteps=3 name=w17\n");
+    expect_error(text, "w.txt:100000: name: 'w17' is already used on line 18 (add name=... to tell them apart)");
+    free(text);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("parser");
@@ -282,6 +315,7 @@ int main(void)
     tcase_add_test(tc, files);
     tcase_add_test(tc, example_file);
     tcase_add_test(tc, small_error_buffer);
+    tcase_add_test(tc, problem_cap);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }

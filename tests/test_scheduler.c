@@ -40,8 +40,7 @@ static rb_job *make_jobs(const char *backend, int n, size_t *nj)
     }
     int idx = backend_index(backend);
     ck_assert_int_ge(idx, 0);
-    rb_options opt;
-    memset(&opt, 0, sizeof opt);
+    static const rb_options opt; /* no options; the jobs point at them, so they outlive this function */
     rb_job *jobs = NULL;
     size_t dups = 0;
     ck_assert_int_eq(rb_jobs_build(p, (size_t)n, &idx, &opt, 1, 7, &jobs, nj, &dups), 0);

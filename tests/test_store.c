@@ -1,6 +1,8 @@
-/* tests/test_store.c — the HDF5 results store: record init, the field map, round trip of rows/samples/extras,
- * has_key across reopen, appending in a second open, force, rejection of foreign and non-HDF5 files (left
- * byte-for-byte unchanged, nothing on stderr), /runs and /backends attributes read back with the HDF5 API. */
+/* tests/test_store.c — the HDF5 results store: record init, the field map, round trip of rows and samples,
+ * has_key across reopen, appending in a second open (row history kept), force (only results files), rejection of
+ * foreign, non-HDF5 and wrongly shaped files (left byte-for-byte unchanged, nothing on stderr), /runs and
+ * /backends attributes read back with the HDF5 API, a tail of uncommitted rows ignored and dropped, version-1 files
+ * read and upgraded. */
 #include <check.h>
 #include <fcntl.h>
 #include <math.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include "check_main.h"
 #include "record.h"
@@ -135,31 +138,18 @@ static int attr_count(hid_t obj)
     return (int)info.num_attrs;
 }
 
-/* Reads /samples/<key>; returns its length (or -1 when absent); values into out. */
-static long read_samples(hid_t file, const char *key, double *out, size_t cap)
+/* The samples of row (as read back) through the store's reader; returns their count, values into out. */
+static long read_samples(const char *path, const rb_record *row, double *out, size_t cap)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/samples/%s", key);
-    if (H5Lexists(file, path, H5P_DEFAULT) <= 0)
-        return -1;
-    hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
-    hid_t sp = H5Dget_space(d);
-    hssize_t n = H5Sget_simple_extent_npoints(sp);
-    ck_assert_int_le(n, (long)cap);
+    double *x = NULL;
+    size_t n = 0;
+    char err[512] = "";
+    ck_assert_msg(rb_store_read_samples(path, row, &x, &n, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_le(n, cap);
     if (n > 0)
-        ck_assert_int_ge(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out), 0);
-    H5Sclose(sp);
-    H5Dclose(d);
+        memcpy(out, x, n * sizeof *x);
+    free(x);
     return (long)n;
-}
-
-static hid_t open_samples(hid_t file, const char *key)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/samples/%s", key);
-    hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
-    ck_assert_int_ge(d, 0);
-    return d;
 }
 
 /* rb_store_open that must succeed: the test fails with the store's message otherwise. */
@@ -209,6 +199,50 @@ static hid_t h5_open_readonly(const char *path)
     return file;
 }
 
+/* Another program's HDF5 file (no schema attribute). */
+static void write_foreign(const char *path)
+{
+    hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    ck_assert_int_ge(file, 0);
+    hsize_t dims[1] = {4};
+    const int data[4] = {1, 2, 3, 4};
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    hid_t d = H5Dcreate2(file, "data", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(d, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+    H5Dclose(d);
+    H5Sclose(space);
+    H5Fclose(file);
+}
+
+static long long read_u64_attr(hid_t obj, const char *name)
+{
+    unsigned long long v = 0;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    ck_assert_int_ge(a, 0);
+    ck_assert_int_ge(H5Aread(a, H5T_NATIVE_ULLONG, &v), 0);
+    H5Aclose(a);
+    return (long long)v;
+}
+
+/* rb_store_open(path, force=1) must fail with why, print nothing and change no byte. */
+static void assert_force_refused(const char *path, const char *why)
+{
+    size_t len_before, len_after;
+    char *before = read_file(path, &len_before);
+    char err[512] = "";
+    stderr_capture();
+    rb_store *s = rb_store_open(path, 1, err, sizeof err);
+    size_t printed = stderr_release();
+    ck_assert_ptr_null(s);
+    ck_assert_uint_eq(printed, 0);
+    ck_assert_msg(strstr(err, why) != NULL, "unexpected error: %s", err);
+    char *after = read_file(path, &len_after);
+    ck_assert_uint_eq(len_before, len_after);
+    ck_assert(memcmp(before, after, len_before) == 0);
+    free(before);
+    free(after);
+}
+
 START_TEST(record_init_defaults)
 {
     rb_record r;
@@ -241,7 +275,7 @@ START_TEST(fields_cover_record)
     }
     ck_assert_uint_lt(sizeof(rb_record) - end, 8);
     ck_assert_str_eq(f[0].name, "key");
-    ck_assert_str_eq(f[n - 1].name, "extras");
+    ck_assert_str_eq(f[n - 1].name, "samples_count");
 }
 END_TEST
 
@@ -283,51 +317,33 @@ START_TEST(round_trip)
     ck_assert_str_eq(status, "");
     ck_assert_int_eq(rb_store_close(s), 0);
 
-    hid_t file = h5_open_readonly(path);
+    back = read_back(path, 4);
     double got[8];
-    ck_assert_int_eq(read_samples(file, rows[0].key, got, 8), 5);
+    ck_assert_int_eq(read_samples(path, &back[0], got, 8), 5);
     for (int i = 0; i < 5; i++)
         ck_assert_double_eq(got[i], s0[i]);
-    ck_assert_int_eq(read_samples(file, rows[1].key, got, 8), 0); /* extras only: empty dataset */
-    ck_assert_int_eq(read_samples(file, rows[2].key, got, 8), 3);
+    ck_assert_int_eq(read_samples(path, &back[1], got, 8), 0);
+    ck_assert_int_eq(read_samples(path, &back[2], got, 8), 3);
     ck_assert_double_eq(got[2], 3.5);
-    ck_assert_int_eq(read_samples(file, rows[3].key, got, 8), -1); /* neither samples nor extras */
-    hid_t d = open_samples(file, rows[0].key);
-    assert_attr(d, "mapping", "p4");
-    assert_attr(d, "pcu", "12");
-    ck_assert_int_eq(attr_count(d), 2);
-    H5Dclose(d);
-    d = open_samples(file, rows[1].key);
-    assert_attr(d, "reason", "no gpu");
-    H5Dclose(d);
-    d = open_samples(file, rows[2].key);
-    ck_assert_int_eq(attr_count(d), 0);
-    H5Dclose(d);
-    H5Fclose(file);
-    unlink(path);
-}
-END_TEST
+    ck_assert_int_eq(read_samples(path, &back[3], got, 8), 0);
+    ck_assert(back[0].samples_offset == 0 && back[0].samples_count == 5);
+    ck_assert(back[2].samples_offset == 5 && back[2].samples_count == 3);
+    free(back);
 
-START_TEST(extras_parsing)
-{
-    const char *path = tmpfile_named("extras.h5");
-    char err[512] = "";
-    rb_store *s = open_ok(path, 0, err, sizeof err);
-    rb_record rows[2];
-    make_row(&rows[0], 0, "ok", "a=1; b = two words ;;flag;c=x=y;a=3");
-    make_row(&rows[1], 1, "ok", " ;=orphan; "); /* no usable key: no dataset */
-    ck_assert_msg(rb_store_append(s, rows, 2, NULL, NULL, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(rb_store_close(s), 0);
+    /* plain HDF5: the shared table holds both rows' samples back to back, committed lengths recorded */
     hid_t file = h5_open_readonly(path);
-    hid_t d = open_samples(file, rows[0].key);
-    assert_attr(d, "a", "3");
-    assert_attr(d, "b", "two words");
-    assert_attr(d, "flag", "");
-    assert_attr(d, "c", "x=y");
-    ck_assert_int_eq(attr_count(d), 4);
+    hid_t d = H5Dopen2(file, "/sample_values", H5P_DEFAULT);
+    ck_assert_int_ge(d, 0);
+    double all[8];
+    ck_assert_int_ge(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, all), 0);
+    ck_assert_double_eq(all[4], 2.0);
+    ck_assert_double_eq(all[5], 3.0);
+    ck_assert_int_eq(read_u64_attr(d, "values_committed"), 8);
     H5Dclose(d);
-    double got[1];
-    ck_assert_int_eq(read_samples(file, rows[1].key, got, 1), -1);
+    d = H5Dopen2(file, "/results", H5P_DEFAULT);
+    ck_assert_int_eq(read_u64_attr(d, "rows_committed"), 4);
+    H5Dclose(d);
+    ck_assert_int_eq(H5Lexists(file, "/samples", H5P_DEFAULT), 0); /* version 1's per-key datasets are gone */
     H5Fclose(file);
     unlink(path);
 }
@@ -373,11 +389,15 @@ START_TEST(second_open_appends)
     assert_key_status(s, first[1].key, "ok"); /* the latest row of a key wins */
     ck_assert_int_eq(rb_store_close(s), 0);
 
-    hid_t file = h5_open_readonly(path);
+    back = read_back(path, 4);
     double got[8];
-    ck_assert_int_eq(read_samples(file, first[1].key, got, 8), 3); /* replaced */
+    ck_assert_int_eq(read_samples(path, &back[1], got, 8), 1); /* the old row keeps its own samples... */
+    ck_assert_double_eq(got[0], 1.0);
+    ck_assert_int_eq(read_samples(path, &back[2], got, 8), 3); /* ...the retry has its own */
     ck_assert_double_eq(got[0], 4.0);
-    ck_assert_int_eq(read_samples(file, first[0].key, got, 8), 2);
+    ck_assert_int_eq(read_samples(path, &back[0], got, 8), 2);
+    free(back);
+    hid_t file = h5_open_readonly(path);
     ck_assert_int_eq(H5Lexists(file, "/runs/0000", H5P_DEFAULT), 1);
     ck_assert_int_eq(H5Lexists(file, "/runs/0001", H5P_DEFAULT), 1);
     H5Fclose(file);
@@ -397,9 +417,15 @@ START_TEST(force_replaces)
     ck_assert_int_eq(rb_store_close(s), 0);
     free(read_back(path, 0));
 
-    /* force also replaces a file that is not ours */
+    /* force replaces only results files: a text file or another program's HDF5 file is refused, untouched */
     FILE *f = fopen(path, "w");
     fputs("not hdf5\n", f);
+    fclose(f);
+    assert_force_refused(path, "not an HDF5 file");
+    write_foreign(path);
+    assert_force_refused(path, "not an rnnbench results file");
+    /* an empty file (a failed earlier attempt) is replaced */
+    f = fopen(path, "w");
     fclose(f);
     s = open_ok(path, 1, err, sizeof err);
     ck_assert_int_eq(rb_store_close(s), 0);
@@ -443,16 +469,7 @@ static void assert_rejected(const char *path, const char *why)
 START_TEST(foreign_hdf5_rejected)
 {
     const char *path = tmpfile_named("foreign.h5");
-    hid_t file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
-    ck_assert_int_ge(file, 0);
-    hsize_t dims[1] = {4};
-    const int data[4] = {1, 2, 3, 4};
-    hid_t space = H5Screate_simple(1, dims, NULL);
-    hid_t d = H5Dcreate2(file, "data", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    H5Dwrite(d, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
-    H5Dclose(d);
-    H5Sclose(space);
-    H5Fclose(file);
+    write_foreign(path);
     assert_rejected(path, "not an rnnbench results file");
     unlink(path);
 }
@@ -476,11 +493,11 @@ START_TEST(wrong_schema_version_rejected)
     ck_assert_int_eq(rb_store_close(open_ok(path, 0, err, sizeof err)), 0);
     hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     hid_t attr = H5Aopen(file, "schema_version", H5P_DEFAULT);
-    const int two = 2;
-    H5Awrite(attr, H5T_NATIVE_INT, &two);
+    const int three = 3;
+    H5Awrite(attr, H5T_NATIVE_INT, &three);
     H5Aclose(attr);
     H5Fclose(file);
-    assert_rejected(path, "schema_version 2");
+    assert_rejected(path, "schema_version 3");
     unlink(path);
 }
 END_TEST
@@ -607,7 +624,7 @@ START_TEST(runs_and_backends_attributes)
     H5Aread(a, H5T_NATIVE_INT, &version);
     H5Tclose(at);
     H5Aclose(a);
-    ck_assert_int_eq(version, 1);
+    ck_assert_int_eq(version, 2);
     hid_t g = H5Gopen2(file, "/runs/0000", H5P_DEFAULT);
     ck_assert_int_ge(g, 0);
     assert_attr(g, "start_time", "2026-11-25T21:00:00Z");
@@ -662,6 +679,234 @@ START_TEST(many_keys)
 }
 END_TEST
 
+
+/* A valid file whose /results is recreated with the right compound type but a shape that cannot be appended to:
+ * kind 0 rank 2, 1 contiguous (not chunked), 2 chunked with a fixed maximum size. */
+static void write_misshapen(const char *path, int kind)
+{
+    rb_record r;
+    unlink(path);
+    write_one_row(path, &r, "", NULL, 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    ck_assert_int_ge(file, 0);
+    hid_t d = H5Dopen2(file, "/results", H5P_DEFAULT);
+    hid_t type = H5Dget_type(d);
+    H5Dclose(d);
+    ck_assert_int_ge(H5Ldelete(file, "/results", H5P_DEFAULT), 0);
+    hsize_t dims2[2] = {2, 2}, dims1[1] = {4}, max1[1] = {8}, chunk[1] = {2};
+    hid_t space = kind == 0 ? H5Screate_simple(2, dims2, NULL) : H5Screate_simple(1, dims1, kind == 2 ? max1 : NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (kind == 2)
+        H5Pset_chunk(dcpl, 1, chunk);
+    d = H5Dcreate2(file, "/results", type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    ck_assert_int_ge(d, 0);
+    H5Dclose(d);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Fclose(file);
+}
+
+START_TEST(misshapen_results_rejected)
+{
+    const char *path = tmpfile_named("misshapen.h5");
+    write_misshapen(path, 0);
+    assert_rejected(path, "/results has 2 dimensions, expected 1");
+    write_misshapen(path, 1);
+    assert_rejected(path, "/results is not chunked");
+    write_misshapen(path, 2);
+    assert_rejected(path, "/results has a fixed maximum size");
+    unlink(path);
+}
+END_TEST
+
+/* Rows past rows_committed (an append that failed half-way) are not rows: readers skip them, the next writer
+ * drops them. */
+START_TEST(uncommitted_tail_ignored)
+{
+    const char *path = tmpfile_named("tail.h5");
+    char err[512] = "";
+    rb_store *s = open_ok(path, 0, err, sizeof err);
+    rb_record rows[3];
+    for (int i = 0; i < 3; i++)
+        make_row(&rows[i], i, "ok", "");
+    const double x[] = {1, 2, 3};
+    const double *samples[] = {x, x, x};
+    const size_t ns[] = {3, 3, 3};
+    ck_assert_msg(rb_store_append(s, rows, 3, samples, ns, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(rb_store_close(s), 0);
+
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t d = H5Dopen2(file, "/results", H5P_DEFAULT);
+    hsize_t five[1] = {5}, eleven[1] = {11};
+    ck_assert_int_ge(H5Dset_extent(d, five), 0); /* two zero-filled rows, as a failed write leaves them */
+    H5Dclose(d);
+    d = H5Dopen2(file, "/sample_values", H5P_DEFAULT);
+    ck_assert_int_ge(H5Dset_extent(d, eleven), 0);
+    H5Dclose(d);
+    H5Fclose(file);
+
+    free(read_back(path, 3));
+    s = open_ok(path, 0, err, sizeof err);
+    assert_key_status(s, rows[2].key, "ok");
+    rb_record more;
+    make_row(&more, 9, "ok", "");
+    const double *ms[] = {x};
+    const size_t mn[] = {2};
+    ck_assert_msg(rb_store_append(s, &more, 1, ms, mn, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(rb_store_close(s), 0);
+    rb_record *back = read_back(path, 4);
+    assert_rows_equal(&back[3], &more);
+    ck_assert(back[3].samples_offset == 9 && back[3].samples_count == 2);
+    free(back);
+    file = h5_open_readonly(path);
+    d = H5Dopen2(file, "/results", H5P_DEFAULT);
+    hid_t sp = H5Dget_space(d);
+    ck_assert_int_eq(H5Sget_simple_extent_npoints(sp), 4); /* the tail is gone for h5py too */
+    H5Sclose(sp);
+    H5Dclose(d);
+    H5Fclose(file);
+    unlink(path);
+}
+END_TEST
+
+/* A schema-1 file as the old writer made it: /results without error_bound and the samples columns,
+ * /samples/<key> per job (of the key's latest row) with its extras as attributes, one zero-filled row from an
+ * interrupted write. */
+static void write_version1(const char *path, rb_record rows[3])
+{
+    size_t n;
+    const rb_field *f = rb_record_fields(&n);
+    const char *names[64];
+    size_t offsets[64], sizes[64];
+    hid_t types[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (f[i].since == 1) {
+            names[k] = f[i].name;
+            offsets[k] = f[i].offset;
+            sizes[k] = f[i].size;
+            types[k++] = rb_field_h5type(&f[i]);
+        }
+    hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, H5T_VARIABLE);
+    H5Tset_cset(str, H5T_CSET_UTF8);
+    hid_t scalar = H5Screate(H5S_SCALAR);
+    const char *schema = "rnnbench-results", *cmd = "rnnbench run --old";
+    hid_t a = H5Acreate2(file, "schema", str, scalar, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, str, &schema);
+    H5Aclose(a);
+    const int one = 1;
+    a = H5Acreate2(file, "schema_version", H5T_STD_I32LE, scalar, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, H5T_NATIVE_INT, &one);
+    H5Aclose(a);
+    ck_assert_int_ge(H5TBmake_table("rnnbench results", file, "results", k, 0, sizeof(rb_record), names, offsets,
+                                    types, 64, NULL, 0, NULL), 0);
+    make_row(&rows[0], 0, "failed", "");
+    make_row(&rows[1], 1, "ok", "hu=4");
+    make_row(&rows[2], 0, "ok", "hu=2"); /* key 0 again: a retry, the latest row */
+    rows[0].run_id = 0;
+    rows[1].run_id = 0;
+    rows[2].run_id = 1;
+    rb_record all[4];
+    memcpy(all, rows, 3 * sizeof *rows);
+    memset(&all[3], 0, sizeof all[3]); /* the old phantom row */
+    ck_assert_int_ge(H5TBappend_records(file, "results", 4, sizeof(rb_record), offsets, sizes, all), 0);
+    for (size_t i = 0; i < k; i++)
+        H5Tclose(types[i]);
+    hid_t g = H5Gcreate2(file, "samples", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const double s0[] = {1.0, 2.0, 3.0}, s1[] = {4.0};
+    for (int i = 1; i <= 2; i++) {
+        hsize_t dims[1] = {i == 2 ? 3 : 1};
+        hid_t sp = H5Screate_simple(1, dims, NULL);
+        hid_t d = H5Dcreate2(g, rows[i].key, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, i == 2 ? s0 : s1);
+        H5Dclose(d);
+        H5Sclose(sp);
+    }
+    H5Gclose(g);
+    g = H5Gcreate2(file, "runs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t r0 = H5Gcreate2(g, "0000", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    a = H5Acreate2(r0, "command_line", str, scalar, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, str, &cmd);
+    H5Aclose(a);
+    H5Gclose(r0);
+    H5Gclose(g);
+    g = H5Gcreate2(file, "backends", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Gclose(g);
+    H5Sclose(scalar);
+    H5Tclose(str);
+    H5Fclose(file);
+}
+
+START_TEST(version1_read_then_upgraded)
+{
+    const char *path = tmpfile_named("version1.h5");
+    rb_record rows[3];
+    write_version1(path, rows);
+    double got[8];
+    for (int pass = 0; pass < 2; pass++) { /* as written, then after the upgrade */
+        rb_record *back = read_back(path, 3); /* the zero-filled row is not a row */
+        for (int i = 0; i < 3; i++) {
+            ck_assert_str_eq(back[i].key, rows[i].key);
+            ck_assert_str_eq(back[i].status, rows[i].status);
+            ck_assert_str_eq(back[i].extras, rows[i].extras);
+            ck_assert_int_eq(back[i].run_id, rows[i].run_id);
+            ck_assert(isnan(back[i].error_bound));
+        }
+        ck_assert_int_eq(read_samples(path, &back[2], got, 8), 3); /* the latest row of key 0 */
+        ck_assert_double_eq(got[2], 3.0);
+        ck_assert_int_eq(read_samples(path, &back[1], got, 8), 1);
+        ck_assert_double_eq(got[0], 4.0);
+        if (pass == 1)
+            ck_assert_int_eq(read_samples(path, &back[0], got, 8), 0); /* version 1 had kept only the latest */
+        free(back);
+        if (pass == 0) {
+            char err[512] = "";
+            rb_store *s = open_ok(path, 0, err, sizeof err); /* appending upgrades the file */
+            assert_key_status(s, rows[0].key, "ok");
+            ck_assert_int_eq(rb_store_begin_run(s, NULL, NULL, 0), 1); /* after the copied /runs/0000 */
+            ck_assert_int_eq(rb_store_close(s), 0);
+        }
+    }
+    hid_t file = h5_open_readonly(path);
+    long long version = 0;
+    hid_t a = H5Aopen(file, "schema_version", H5P_DEFAULT);
+    H5Aread(a, H5T_NATIVE_LLONG, &version);
+    H5Aclose(a);
+    ck_assert_int_eq(version, 2);
+    hid_t g = H5Gopen2(file, "/runs/0000", H5P_DEFAULT);
+    assert_attr(g, "command_line", "rnnbench run --old");
+    H5Gclose(g);
+    ck_assert_int_eq(H5Lexists(file, "/runs/0001", H5P_DEFAULT), 1);
+    ck_assert_int_eq(H5Lexists(file, "/backends", H5P_DEFAULT), 1);
+    H5Fclose(file);
+    char tmp[600]; /* nothing left beside it */
+    snprintf(tmp, sizeof tmp, "%s/.store_%ld_version1.h5.new-%ld", RB_TEST_TMPDIR, (long)getpid(), (long)getpid());
+    ck_assert_int_ne(access(tmp, F_OK), 0);
+    unlink(path);
+}
+END_TEST
+
+/* --force on a file another handle holds open (as h5py or a running campaign would): refused, untouched; once it
+ * is closed, replaced. */
+START_TEST(force_refuses_a_file_held_open)
+{
+    const char *path = tmpfile_named("held.h5");
+    rb_record r;
+    write_one_row(path, &r, "", NULL, 0);
+    hid_t reader = h5_open_readonly(path);
+    assert_force_refused(path, "open in another process");
+    H5Fclose(reader);
+    char err[512] = "";
+    rb_store *s = open_ok(path, 1, err, sizeof err);
+    ck_assert_int_eq(rb_store_close(s), 0);
+    free(read_back(path, 0));
+    unlink(path);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("store");
@@ -670,7 +915,6 @@ int main(void)
     tcase_add_test(tc, record_init_defaults);
     tcase_add_test(tc, fields_cover_record);
     tcase_add_test(tc, round_trip);
-    tcase_add_test(tc, extras_parsing);
     tcase_add_test(tc, second_open_appends);
     tcase_add_test(tc, force_replaces);
     tcase_add_test(tc, foreign_hdf5_rejected);
@@ -682,6 +926,10 @@ int main(void)
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, runs_and_backends_attributes);
     tcase_add_test(tc, many_keys);
+    tcase_add_test(tc, misshapen_results_rejected);
+    tcase_add_test(tc, uncommitted_tail_ignored);
+    tcase_add_test(tc, version1_read_then_upgraded);
+    tcase_add_test(tc, force_refuses_a_file_held_open);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }

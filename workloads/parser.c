@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "number.h"
+#include "str_index.h"
+
 #define LINE_MAX_CHARS 1024          /* longest accepted line, without its line break */
 #define FILE_MAX_BYTES (64u << 20)   /* refuse workload files larger than this */
 #define PROBLEMS_MAX 100000          /* refuse files with more problems than this */
@@ -60,23 +63,20 @@ static int is_space(char ch)
     return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f';
 }
 
-/* Parses a positive decimal integer <= limit (digits only, no sign). */
+/* Parses a positive decimal integer <= limit (digits only, no sign: the strict parser of number.h). */
 static int parse_positive(const cursor *c, const char *field, const char *s, int limit, int *out)
 {
     char q[40];
-    long long v = 0;
+    unsigned long long v = 0;
     if (*s == '\0')
         return fail(c, field, "empty value");
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9')
-            return fail(c, field, "'%s' is not a positive integer", quote(s, q));
-        if (v <= limit) /* stop growing once out of range, so this never overflows */
-            v = v * 10 + (*p - '0');
-    }
+    int rc = rb_number_uint(s, (unsigned long long)limit, &v);
+    if (rc == RB_NUM_SYNTAX)
+        return fail(c, field, "'%s' is not a positive integer", quote(s, q));
+    if (rc == RB_NUM_RANGE)
+        return fail(c, field, "'%s' is too large (at most %d)", quote(s, q), limit);
     if (v == 0)
         return fail(c, field, "must be at least 1");
-    if (v > limit)
-        return fail(c, field, "'%s' is too large (at most %d)", quote(s, q), limit);
     *out = (int)v;
     return 0;
 }
@@ -173,7 +173,8 @@ int rb_workload_parse_string(const char *text, const char *path, rb_problem **ou
     cursor c = {path ? path : "<string>", 0, err, errlen};
     rb_problem *list = NULL;
     size_t count = 0, cap = 0;
-    size_t *name_line = NULL; /* line of each problem, for duplicate-name messages */
+    rb_str_index names; /* name -> line of the problem that has it, for duplicate-name messages */
+    rb_str_index_init(&names);
     char line[LINE_MAX_CHARS + 1];
     if (err != NULL && errlen > 0)
         err[0] = '\0';
@@ -204,33 +205,33 @@ int rb_workload_parse_string(const char *text, const char *path, rb_problem **ou
             lead++;
         if (line[lead] == '\0')
             continue;
+        if (count >= PROBLEMS_MAX) {
+            fail(&c, "line", "too many problems (at most %d per file)", PROBLEMS_MAX);
+            goto error;
+        }
         if (count == cap) {
-            if (cap >= PROBLEMS_MAX) {
-                fail(&c, "line", "too many problems (at most %d per file)", PROBLEMS_MAX);
-                goto error;
-            }
             size_t ncap = cap ? cap * 2 : 16;
             rb_problem *nl_list = realloc(list, ncap * sizeof *list);
-            size_t *nl_lines = realloc(name_line, ncap * sizeof *name_line);
-            if (nl_list != NULL)
-                list = nl_list;
-            if (nl_lines != NULL)
-                name_line = nl_lines;
-            if (nl_list == NULL || nl_lines == NULL) {
+            if (nl_list == NULL) {
                 fail(&c, "line", "out of memory");
                 goto error;
             }
+            list = nl_list;
             cap = ncap;
         }
         if (parse_line(&c, line + lead, &list[count]) != 0)
             goto error;
-        for (size_t j = 0; j < count; j++)
-            if (strcmp(list[j].name, list[count].name) == 0) {
-                fail(&c, "name", "'%s' is already used on line %zu (add name=... to tell them apart)",
-                     list[count].name, name_line[j]);
-                goto error;
-            }
-        name_line[count] = c.line;
+        size_t first = 0;
+        int seen = rb_str_index_add(&names, list[count].name, c.line, &first);
+        if (seen < 0) {
+            fail(&c, "line", "out of memory");
+            goto error;
+        }
+        if (seen > 0) {
+            fail(&c, "name", "'%s' is already used on line %zu (add name=... to tell them apart)", list[count].name,
+                 first);
+            goto error;
+        }
         count++;
     }
     if (count == 0) {
@@ -238,13 +239,13 @@ int rb_workload_parse_string(const char *text, const char *path, rb_problem **ou
             snprintf(err, errlen, "%s: no problems (only blank lines and comments)", c.path);
         goto error;
     }
-    free(name_line);
+    rb_str_index_free(&names);
     *out = list;
     *n = count;
     return 0;
 error:
     free(list);
-    free(name_line);
+    rb_str_index_free(&names);
     return -1;
 }
 

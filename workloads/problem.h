@@ -64,7 +64,8 @@ const char *rb_suite_summary(const char *name);
 /* ---- workload files ----
  * One problem per line:  cell=lstm hidden=512 [input=512] [batch=1] timesteps=25 [name=foo]
  * '#' starts a comment; blank lines ignored. Strict validation: unknown key, duplicate key, missing
- * required key, non-integer or out-of-range value all fail. On error returns -1 and writes
+ * required key, non-integer or out-of-range value (numbers: number.h), a name used twice, more than 100,000
+ * problems all fail. On error returns -1 and writes
  * "FILE:LINE: field: why" into err. On success *out is malloc'd and *n set (n >= 1; an empty file is an error). */
 int rb_workload_parse_file(const char *path, rb_problem **out, size_t *n, char *err, size_t errlen);
 /* Same, from a string (path is used only in messages). */
