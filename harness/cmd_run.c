@@ -67,7 +67,8 @@ static void run_usage(FILE *out)
             "  --job-timeout S        a job still timing after S seconds stops with status 'timeout' (default: none)\n"
             "  --seed N               seed of the weights and inputs (default 42)\n"
             "other:\n"
-            "  --quiet                no progress line and no table\n"
+            "  --quiet                no progress and no table (progress: a live line on a terminal; otherwise,\n"
+            "                         e.g. under mpirun/srun, a line every 5 s or so on stderr)\n"
             "  --help                 this text\n"
             "exit codes: 0 all jobs ok or unavailable, 1 a job failed or timed out, 2 bad usage or input (nothing\n"
             "written), 3 interrupted (rows so far flushed), 4 the results file could not be written\n");
@@ -332,7 +333,7 @@ int rb_cmd_run(int argc, char **argv)
     camp.exec.host = host;
     camp.exec.rank = rank;
     camp.store = store;
-    camp.progress = !a.quiet && isatty(2);
+    camp.progress = !a.quiet;
     camp.batch_rows = a.batch_rows;
     int crc = rb_campaign_run(&camp, &res);
 
