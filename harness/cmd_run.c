@@ -68,7 +68,10 @@ static void run_usage(FILE *out)
             "  --warmup N             untimed runs before timing (default 1)\n"
             "  --reps N               at least N timed runs (default 5)\n"
             "  --min-time S           and at least S seconds of timed runs (default 0.2)\n"
-            "  --max-time S           no further runs past N once S seconds are spent (default 60, 0 = no cap)\n"
+            "  --target-ci PCT        and until the 95%% CI of the median is within +-PCT %% of it (default 5,\n"
+            "                         0 = off); rows that miss it carry ci_target_met=0 in their extras\n"
+            "  --max-time S           no further runs past N once S seconds are spent (default 60, 0 = no cap);\n"
+            "                         it bounds --min-time and --target-ci\n"
             "  --job-timeout S        a job still timing after S seconds stops with status 'timeout' (default: none)\n"
             "  --seed N               seed of the weights and inputs (default 42)\n"
             "MPI:\n"
@@ -78,7 +81,8 @@ static void run_usage(FILE *out)
             "                         never; ranks running jobs inline, RNNBENCH_EXECUTOR=inline, get their jobs'\n"
             "                         --job-timeout limits on top, and without --job-timeout are never declared frozen)\n"
             "other:\n"
-            "  --quiet                no progress line and no table\n"
+            "  --quiet                no progress and no table (progress: a live line on a terminal; otherwise,\n"
+            "                         e.g. under mpirun/srun, a line every 5 s or so on stderr)\n"
             "  --help                 this text\n"
             "exit codes: 0 all jobs ok or unavailable, 1 a job failed, was inaccurate or timed out, 2 bad usage or\n"
             "input (nothing written), 3 interrupted (rows so far flushed), 4 the results file could not be written\n");
@@ -95,6 +99,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t 
         {"job-timeout", required_argument, 0, 'J'}, {"seed", required_argument, 0, 'S'},
         {"backend-opt", required_argument, 0, 'O'}, {"batch-rows", required_argument, 0, 'R'},
         {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
+        {"target-ci", required_argument, 0, 'C'},
         {"no-published", no_argument, 0, 'P'},     {"published", required_argument, 0, 'p'},
         {"retry-failed", no_argument, 0, 'F'},     {"rank-timeout", required_argument, 0, 'K'},
         {0, 0, 0, 0}};
@@ -152,6 +157,10 @@ static int parse_run_args(int argc, char **argv, run_args *a, char *err, size_t 
         case 'M':
             if (rb_parse_double(optarg, 0, 86400 * 7, &d)) goto bad;
             a->timing.max_time_s = d;
+            break;
+        case 'C':
+            if (rb_parse_double(optarg, 0, 100, &d)) goto bad;
+            a->timing.target_ci_pct = d;
             break;
         case 'J':
             if (rb_parse_double(optarg, 1e-3, 86400 * 7, &d)) goto bad;
@@ -229,14 +238,41 @@ static void store_backend_configs(rb_store *s, const int *idx, const rb_options 
     }
 }
 
+/* Started by a launcher (mpirun, mpiexec, srun) rather than alone? Their environment says so before MPI_Init. */
+static int under_launcher(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "SLURM_PROCID",
+                                       NULL};
+    for (const char *const *v = vars; *v; v++)
+        if (getenv(*v))
+            return 1;
+    return 0;
+}
+
 int rb_cmd_run(int argc, char **argv)
 {
     run_args a;
     char err[1024];
     int pr = parse_run_args(argc, argv, &a, err, sizeof err);
+    rb_problem *probs = NULL;
+    size_t np = 0, nb = 0;
+    int idx[64];
+    rb_options opts[64];
+    /* everything is checked before the results file is opened (and before MPI starts) */
+    int bad = pr < 0 || (pr == 0 && (rb_load_problems(a.suite, a.workloads, "paper", &probs, &np, err, sizeof err) != 0 ||
+                                     select_backends(&a, idx, opts, &nb, err, sizeof err) != 0));
 
     int inited = 0;
     MPI_Initialized(&inited);
+    if (!inited && !under_launcher() && (bad || pr == 1)) {
+        /* alone, --help or a usage error needs no MPI (whose start costs seconds) */
+        if (pr == 1)
+            run_usage(stdout);
+        else
+            fprintf(stderr, "rnnbench run: %s\n(see `rnnbench run --help`)\n", err);
+        free(probs);
+        return pr == 1 ? RB_EXIT_OK : RB_EXIT_USAGE;
+    }
     if (!inited)
         MPI_Init(NULL, NULL);
     int rank = 0, size = 1;
@@ -244,13 +280,10 @@ int rb_cmd_run(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     int rc = RB_EXIT_OK;
     int frozen = 0; /* rank 0: workers that stopped answering */
-    rb_problem *probs = NULL;
     rb_job *jobs = NULL;
     unsigned char *skip = NULL;
     rb_store *store = NULL;
-    size_t np = 0, nj = 0, nb = 0, dups = 0;
-    int idx[64];
-    rb_options opts[64];
+    size_t nj = 0, dups = 0;
     rb_run_published pub;
     memset(&pub, 0, sizeof pub);
 
@@ -259,10 +292,8 @@ int rb_cmd_run(int argc, char **argv)
             run_usage(stdout);
         goto out;
     }
-    /* everything is checked before the results file is opened; every rank checks the same command line, and a
-     * file one rank cannot read stops them all (rank 0's message first) */
-    int bad = pr != 0 || rb_load_problems(a.suite, a.workloads, "paper", &probs, &np, err, sizeof err) != 0 ||
-              select_backends(&a, idx, opts, &nb, err, sizeof err) != 0;
+    /* every rank checked the same command line; a file one rank cannot read stops them all (rank 0's message
+     * first) */
     int any_bad = bad, rank0_bad = bad;
     MPI_Allreduce(&bad, &any_bad, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     MPI_Bcast(&rank0_bad, 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -340,8 +371,10 @@ int rb_cmd_run(int argc, char **argv)
         rb_prov_set(&prov, "jobs_retried", "%zu", nretry);
         rb_prov_set(&prov, "duplicate_jobs_dropped", "%zu", dups);
         rb_prov_set(&prov, "seed", "%llu", (unsigned long long)a.seed);
-        rb_prov_set(&prov, "timing_policy", "warmup=%d reps=%d min_time_s=%g max_time_s=%g job_timeout_s=%g",
-                    a.timing.warmup, a.timing.min_reps, a.timing.min_time_s, a.timing.max_time_s, a.job_timeout);
+        rb_prov_set(&prov, "timing_policy",
+                    "warmup=%d reps=%d min_time_s=%g max_time_s=%g target_ci_pct=%g job_timeout_s=%g",
+                    a.timing.warmup, a.timing.min_reps, a.timing.min_time_s, a.timing.max_time_s,
+                    a.timing.target_ci_pct, a.job_timeout);
         if (rb_store_begin_run(store, prov.keys, prov.vals, prov.n) < 0) {
             fprintf(stderr, "rnnbench run: %s\n",
                     rb_store_error(store)[0] ? rb_store_error(store) : "cannot record the run's provenance");
@@ -369,7 +402,7 @@ int rb_cmd_run(int argc, char **argv)
     camp.exec.host = host;
     camp.exec.rank = rank;
     camp.store = store;
-    camp.progress = !a.quiet && isatty(2);
+    camp.progress = !a.quiet;
     camp.batch_rows = a.batch_rows;
     camp.rank_timeout_s = a.rank_timeout;
     int crc = rb_campaign_run(&camp, &res);

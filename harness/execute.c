@@ -108,7 +108,17 @@ static void fill_throughput(rb_record *r, int recurrent_only)
         r->utilisation = (recurrent_only ? r->gflops_deepbench : r->gflops_full) / r->peak_gflops;
 }
 
-/* Timed repetitions of a measured backend. Returns 0, 1 on soft timeout, -1 on a failed run. */
+/* How tight the measured median is: ci_halfwidth_pct (always, "nan" when no CI could be formed) and, with a CI
+ * target, ci_target_met=1|0 (results/SCHEMA.md). */
+static void add_ci_extras(rb_metrics *m, double halfwidth_pct, size_t n, double target_pct)
+{
+    rb_metrics_extra(m, "ci_halfwidth_pct", "%.3g", halfwidth_pct);
+    if (target_pct > 0)
+        rb_metrics_extra(m, "ci_target_met", "%d", n >= RB_CI_MIN_SAMPLES && halfwidth_pct <= target_pct ? 1 : 0);
+}
+
+/* Timed repetitions of a measured backend, until the policy's counts, times and CI target say stop
+ * (rb_timing_continue). Returns 0, 1 on soft timeout, -1 on a failed run. */
 static int time_runs(const rb_backend *b, void *state, const rb_exec_config *cfg, const float *x, float *y,
                      double **samples, size_t *nsamples, rb_status *st)
 {
@@ -123,7 +133,9 @@ static int time_runs(const rb_backend *b, void *state, const rb_exec_config *cfg
         return rb_fail(st, "out of memory for samples");
     double start = rb_now();
     int rc = 0;
-    while (rb_timing_need_more(&cfg->timing, n, rb_now() - start)) {
+    rb_timing_state ts;
+    rb_timing_state_init(&ts);
+    while (rb_timing_continue(&cfg->timing, &ts, s, n, rb_now() - start)) {
         if (cfg->job_timeout_s > 0 && rb_now() - start > cfg->job_timeout_s) {
             rc = 1;
             break;
@@ -259,6 +271,7 @@ int rb_execute_with(const rb_backend *b, const rb_job *job, const rb_exec_config
     if (!served && cacheable)
         rb_cache_put(&ykey, y, len);
     set_status(rec, "ok", "");
+    double ci_halfwidth_pct = NAN; /* measured: the achieved 95% CI half-width of the median, in % */
     if (b->kind == RB_MEASURED) {
         int rc = time_runs(b, state, cfg, x, y, samples, nsamples, &st);
         if (rc < 0) {
@@ -280,11 +293,14 @@ int rb_execute_with(const rb_backend *b, const rb_job *job, const rb_exec_config
         rb_stats s;
         rb_stats_compute(*samples, *nsamples, &s);
         fill_latency(rec, &s);
+        ci_halfwidth_pct = rb_stats_ci_halfwidth_pct(&s);
         rec->reps = (int32_t)*nsamples;
         snprintf(rec->latency_source, sizeof rec->latency_source, "measured");
     }
     rb_metrics m;
     rb_metrics_init(&m);
+    if (b->kind == RB_MEASURED) /* the harness's extras first: they always fit the row's extras column */
+        add_ci_extras(&m, ci_halfwidth_pct, *nsamples, cfg->timing.target_ci_pct);
     if (b->report(state, served ? NULL : x, &m, &st) != 0) {
         set_status(rec, "failed", st.msg[0] ? st.msg : "report failed");
         goto done;

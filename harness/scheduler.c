@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "capability.h"
 #include "mpi_info.h"
 #include "parallel.h"
@@ -64,6 +65,17 @@ static int env_int(const char *name, int def, int lo, int hi)
     return (end && *end == '\0' && v >= lo && v <= hi) ? (int)v : def;
 }
 
+/* A duration in seconds from the environment (> 0), or def. */
+static double env_seconds(const char *name, double def)
+{
+    const char *e = getenv(name);
+    if (!e || !*e)
+        return def;
+    char *end = NULL;
+    double v = strtod(e, &end);
+    return (end && *end == '\0' && v > 0 && v < 86400) ? v : def;
+}
+
 static int use_fork(void)
 {
     const char *e = getenv("RNNBENCH_EXECUTOR");
@@ -100,6 +112,7 @@ typedef struct coord {
     size_t nbatch, batch_cap;
     double last_flush, flush_min_s;
     rb_progress prog;
+    int *rank_in_flight; /* [size]: jobs out per rank, for the progress line */
     char host[64];
     FILE *trace; /* RNNBENCH_SCHED_TRACE: one line per hand-out/result, for tests and diagnosis */
     double t0;
@@ -561,14 +574,28 @@ static void await_goodbyes(coord *k)
     }
 }
 
+/* What the progress line shows: results so far and the jobs in flight on each rank. */
+static void progress_counts(coord *k, rb_progress_counts *pc)
+{
+    for (int s = 0; s < k->size; s++)
+        k->rank_in_flight[s] = k->slots[s].out;
+    pc->done = k->done;
+    pc->ok = k->res->ok;
+    pc->failed = k->res->failed + k->res->timeout + k->res->inaccurate;
+    pc->unavailable = k->res->unavailable;
+    pc->in_flight = k->rank_in_flight;
+    pc->nranks = k->size;
+}
+
 static void coordinate(coord *k)
 {
     const rb_campaign *c = k->c;
     record_unrunnable(k);
-    /* under mpirun/srun rank 0's stderr is a pipe even when the user watches a terminal: RNNBENCH_PROGRESS=1|0
-     * forces the progress line on or off */
+    /* a live line on a terminal; log lines otherwise (under mpirun/srun rank 0's stderr is a pipe even when the user
+     * watches a terminal). RNNBENCH_PROGRESS=1|0 forces progress on or off (even with --quiet);
+     * RNNBENCH_PROGRESS_INTERVAL=S sets the shortest interval between log lines */
     int progress = env_int("RNNBENCH_PROGRESS", c->progress ? 1 : 0, 0, 1);
-    rb_progress_start(&k->prog, progress, k->total);
+    rb_progress_start(&k->prog, progress, isatty(2), env_seconds("RNNBENCH_PROGRESS_INTERVAL", 0.0), k->total);
     double wait = RB_MIN_WAIT_S;
     for (;;) {
         if (rb_signals_caught()) {
@@ -595,7 +622,11 @@ static void coordinate(coord *k)
         double since = rb_now() - k->last_flush;
         if (k->nbatch && (since >= RB_FLUSH_EVERY_S || (k->nbatch >= (size_t)k->c->batch_rows && since >= k->flush_min_s)))
             flush_batch(k);
-        rb_progress_update(&k->prog, k->done, k->res->failed + k->res->timeout + k->res->inaccurate, flying, 0);
+        if (k->prog.enabled) {
+            rb_progress_counts pc;
+            progress_counts(k, &pc);
+            rb_progress_update(&k->prog, &pc, 0);
+        }
         if (flying == 0) {
             if (k->pending > 0)
                 record_stranded(k);
@@ -624,7 +655,9 @@ static void coordinate(coord *k)
         } while (rb_now() - t0 < RB_STOP_DRAIN_S);
     }
     flush_batch(k);
-    rb_progress_finish(&k->prog, k->done, k->res->failed + k->res->timeout + k->res->inaccurate);
+    rb_progress_counts pc;
+    progress_counts(k, &pc);
+    rb_progress_finish(&k->prog, &pc);
 }
 
 /* ------------------------------------------------------------------ workers (rank > 0) */
@@ -852,6 +885,7 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         k.slots = calloc((size_t)size, sizeof(slot));
         k.node_busy = calloc((size_t)size, sizeof(int));
         k.last = malloc((size_t)size * sizeof(int));
+        k.rank_in_flight = calloc((size_t)size, sizeof(int));
         k.state = calloc(c->n ? c->n : 1, 1);
         k.measured = calloc(c->n ? c->n : 1, 1);
         k.rows = malloc(k.batch_cap * sizeof(rb_record));
@@ -860,8 +894,8 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         k.last_heard = calloc((size_t)size, sizeof(double));
         k.frozen = calloc((size_t)size, 1);
         k.said_bye = calloc((size_t)size, 1);
-        if (!k.slots || !k.node_busy || !k.last || !k.state || !k.measured || !k.rows || !k.samples || !k.nsamples ||
-            !k.last_heard || !k.frozen || !k.said_bye) {
+        if (!k.slots || !k.node_busy || !k.last || !k.rank_in_flight || !k.state || !k.measured || !k.rows ||
+            !k.samples || !k.nsamples || !k.last_heard || !k.frozen || !k.said_bye) {
             fprintf(stderr, "rnnbench: out of memory\n");
             MPI_Abort(MPI_COMM_WORLD, 3);
         }
@@ -896,6 +930,7 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
         free(k.slots);
         free(k.node_busy);
         free(k.last);
+        free(k.rank_in_flight);
         free(k.state);
         free(k.measured);
         free(k.rows);

@@ -14,7 +14,7 @@ typedef struct rb_campaign {
     const unsigned char *skip; /* rank 0: skip[i] = 1 when --resume found job i's key already stored; may be NULL */
     rb_exec_config exec;
     rb_store *store;     /* rank 0 only; NULL on other ranks */
-    int progress;        /* rank 0: draw a progress line (stderr is a terminal) */
+    int progress;        /* rank 0: show progress on stderr (a live line on a terminal, else a line every few s) */
     int batch_rows;      /* rows per append+flush (>= 1) */
     double rank_timeout_s; /* rank 0: a worker silent this long is frozen (its jobs: timeout; no more work); 0 off */
 } rb_campaign;

@@ -85,3 +85,11 @@ void rb_stats_compute(const double *x, size_t n, rb_stats *out)
     out->ci95_hi = sorted[k - 1];
     free(sorted);
 }
+
+double rb_stats_ci_halfwidth_pct(const rb_stats *s)
+{
+    if (s->n == 0 || !(s->median > 0) || isnan(s->ci95_lo) || isnan(s->ci95_hi))
+        return NAN;
+    double below = s->median - s->ci95_lo, above = s->ci95_hi - s->median;
+    return 100.0 * (below > above ? below : above) / s->median;
+}

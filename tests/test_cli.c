@@ -64,6 +64,9 @@ START_TEST(test_usage_errors)
     EXPECT(2, "bad value 'abc' for option '--reps'");
     snprintf(args, sizeof args, "run --reps 0 --output %s", out);
     ck_assert_int_eq(rnnbench(args), 2);
+    snprintf(args, sizeof args, "run --target-ci 101 --output %s", out);
+    ck_assert_int_eq(rnnbench(args), 2);
+    EXPECT(2, "bad value '101' for option '--target-ci'");
     snprintf(args, sizeof args, "run --suite nope --output %s", out);
     ck_assert_int_eq(rnnbench(args), 2);
     EXPECT(2, "unknown suite");
@@ -147,8 +150,11 @@ START_TEST(test_campaign_and_resume)
     ck_assert_int_eq(rb_store_read(out, &rows, &n, err, sizeof err), 0);
     for (size_t i = 0; i < n; i++) {
         ck_assert_msg(rows[i].max_rel_err < 1e-4, "%s rel err %g", rows[i].workload, rows[i].max_rel_err);
-        ck_assert_int_ge(rows[i].reps, 2);
+        ck_assert_int_ge(rows[i].reps, 6); /* the default CI target needs 6 samples at least */
         ck_assert_str_eq(rows[i].latency_source, "measured");
+        /* the harness's CI extras come first (results/SCHEMA.md) */
+        ck_assert_msg(strncmp(rows[i].extras, "ci_halfwidth_pct=", 17) == 0, "extras: %s", rows[i].extras);
+        ck_assert_msg(strstr(rows[i].extras, ";ci_target_met=") != NULL, "extras: %s", rows[i].extras);
         ck_assert(rows[i].lat_median_ms > 0);
     }
     free(rows);
