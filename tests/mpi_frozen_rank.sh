@@ -11,9 +11,9 @@ mkdir -p "$dir"
 work=$(mktemp -d "$dir/frozen.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 n=90
-for i in $(seq 0 $((n - 1))); do echo "cell=gru hidden=$((300 + i)) timesteps=60 name=f$i"; done > "$work/w.txt"
+for i in $(seq 0 $((n - 1))); do echo "cell=gru hidden=$((300 + i)) timesteps=2000 name=f$i"; done > "$work/w.txt"
 out="$work/frozen.h5" trace="$work/trace"
-RNNBENCH_SCHED_TRACE="$trace" mpirun -np 3 --oversubscribe "$bin" run --workloads "$work/w.txt" --backends brainwave \
+RNNBENCH_CACHE=0 RNNBENCH_SCHED_TRACE="$trace" mpirun -np 3 --oversubscribe "$bin" run --workloads "$work/w.txt" --backends brainwave \
     --output "$out" --quiet --rank-timeout 3 > "$work/log" 2>&1 &
 pid=$!
 for _ in $(seq 600); do [ -s "$out" ] && break; sleep 0.1; done
