@@ -169,14 +169,16 @@ static void list_words(char *out, size_t len, const char *const *a, const char *
 static int check_header(const rb_csv *c, const at *a, const char *kind, const char *const *required,
                         const char *const *optional)
 {
-    char known[512];
+    static const char *const none[] = {NULL};
+    char known[512], needed[512];
     list_words(known, sizeof known, required, optional);
+    list_words(needed, sizeof needed, required, none);
     for (int i = 0; i < c->ncols; i++)
         if (!in_list(required, c->names[i]) && !in_list(optional, c->names[i]))
             return fail(a, "header", "unknown column '%s' for a %s file (columns: %s)", c->names[i], kind, known);
     for (const char *const *r = required; *r; r++)
         if (rb_csv_column(c, *r) < 0)
-            return fail(a, "header", "missing column '%s' (a %s file needs: %s)", *r, kind, known);
+            return fail(a, "header", "missing column '%s' (a %s file needs: %s)", *r, kind, needed);
     return 0;
 }
 

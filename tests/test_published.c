@@ -205,7 +205,8 @@ static const bad_case BAD[] = {
     {HDR "\n" ROW("lstm", "0", "1"), ":2: hidden: must be at least 1"},
     {HDR "\n" ROW("lstm", "99999999", "1"), ":2: hidden: '99999999' is too large"},
     {"platform,cell,hidden,input,batch,timesteps,citation\np,lstm,1,1,1,1,c\n",
-     ":1: header: missing column 'latency_ms'"},
+     ":1: header: missing column 'latency_ms' (a published-rows file needs: platform, cell, hidden, input, batch, "
+     "timesteps, latency_ms, citation)"},
     {HDR ",colour\n", ":1: header: unknown column 'colour'"},
     {HDR ",cell\n", ":1: header: column 'cell' given twice"},
     {HDR "\np (paper),lstm,512,512,1,25,1\n", ":2: 7 field(s) where the header has 8"},
