@@ -3,14 +3,18 @@
  * avx512-bf16 where present — the test prints which ran), input fused and pre, all three cells, batch 1, 4 and 5
  * (5 > the vectors one kernel call takes: a second chunk), input size equal to and different from the hidden size
  * (H not a multiple of 16, I not a multiple of 4: padding), 1, 2 and 3 threads (more than this machine's CPUs where
- * it has 2). Plus the options' checks and the declared bounds. */
+ * it has 2). Plus the options' checks and the declared bounds, and the per-step conversions of every kernel set
+ * (int8 dequantisation, h / x quantisation, bf16 rounding) against their scalar definitions in fused_pack.h. */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "check_main.h"
 #include "backend.h"
 #include "cpu_isa.h"
+#include "fused_kernels.h"
+#include "fused_pack.h"
 
 extern const rb_backend rb_backend_cpu_fused;
 
@@ -142,6 +146,66 @@ START_TEST(test_options_and_bounds)
 }
 END_TEST
 
+/* The vectorised conversions of every kernel set equal their scalar definitions (rb_q8, rb_bf16_round, the
+ * dequantisation formula), including halfway points, clamping, padding and a tail shorter than a vector. */
+START_TEST(test_conversions_every_path)
+{
+    enum { N = 64, NX = 53, NXP = 56, BLK = 64, NB = 3 };
+    float h[N], x[NX];
+    for (int u = 0; u < N; u++) /* halfway points k + 0.5 of the 1/127 grid, +-1, beyond the clamp, 0, -0 */
+        h[u] = u < 20 ? (float)((u - 10) + 0.5) / 127.0f : u < 24 ? (u & 1 ? 1.0f : -1.0f) * (u < 22 ? 1 : 1.5f)
+               : u == 24 ? 0.0f : u == 25 ? -0.0f : sinf(0.37f * (float)u) * 0.999f;
+    for (int k = 0; k < NX; k++)
+        x[k] = cosf(1.3f * (float)k) * (k == 17 ? 9.0f : 2.0f);
+    int32_t iacc[NB * BLK], rowsum[BLK];
+    float scale[BLK], ascale[2 * NB];
+    for (int r = 0; r < BLK; r++) {
+        rowsum[r] = (r * 37) % 255 - 127;
+        scale[r] = 0.001f * (float)(r + 1);
+    }
+    for (int i = 0; i < NB * BLK; i++)
+        iacc[i] = (i * 7919) % 40001 - 20000;
+    for (int b = 0; b < 2 * NB; b++)
+        ascale[b] = 0.01f * (float)(b + 1);
+    int ran = 0;
+    for (int isa = 0; isa < RB_ISA_COUNT; isa++) {
+        const rb_fused_kernels *k = rb_fused_kernels_for((rb_isa)isa);
+        if (!k)
+            continue;
+        ran++;
+        uint8_t q[N], xq[NXP];
+        uint16_t bq[N];
+        k->quant_h(h, q, N);
+        k->round_bf16(h, bq, N);
+        for (int u = 0; u < N; u++) {
+            ck_assert_msg(q[u] == rb_q8(h[u], 127.0f), "%s quant_h[%d] %d != %d", rb_isa_name(k->isa), u, q[u],
+                          rb_q8(h[u], 127.0f));
+            ck_assert_msg(bq[u] == rb_bf16_round(h[u]), "%s round_bf16[%d]", rb_isa_name(k->isa), u);
+        }
+        float sc = k->quant_x(x, NX, NXP, xq);
+        ck_assert_msg(sc == fabsf(9.0f * cosf(1.3f * 17.0f)) / 127.0f,
+                      "%s quant_x scale %g", rb_isa_name(k->isa), sc);
+        for (int i = 0; i < NXP; i++)
+            ck_assert_msg(xq[i] == (i < NX ? rb_q8(x[i], 1.0f / sc) : 128), "%s quant_x[%d]", rb_isa_name(k->isa), i);
+        for (int off = 0; off < 2; off++) {
+            float out[NB * BLK];
+            for (int i = 0; i < NB * BLK; i++)
+                out[i] = 0.5f * (float)i;
+            k->dequant_add(out, iacc, scale, rowsum, off, ascale, 2, NB, BLK);
+            for (int b = 0; b < NB; b++)
+                for (int r = 0; r < BLK; r++) {
+                    int i = b * BLK + r;
+                    double want = 0.5 * i + (double)(iacc[i] - off * 128 * rowsum[r]) * scale[r] * ascale[2 * b];
+                    ck_assert_msg(fabs(out[i] - want) <= 1e-6 * (1 + fabs(want)), "%s dequant off %d [%d][%d]: %g vs %g",
+                                  rb_isa_name(k->isa), off, b, r, out[i], want);
+                }
+        }
+    }
+    ck_assert_int_ge(ran, 1);
+    printf("cpu-fused conversions: %d kernel sets checked\n", ran);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cpu_fused");
@@ -150,6 +214,7 @@ int main(void)
     tcase_add_loop_test(tc, test_every_path_precision_and_shape, 0, 3);
     tcase_add_test(tc, test_bounds_on_larger_problems);
     tcase_add_test(tc, test_options_and_bounds);
+    tcase_add_test(tc, test_conversions_every_path);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }

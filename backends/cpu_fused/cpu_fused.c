@@ -191,15 +191,7 @@ static void convert_x(fused_state *s, int v0, int v1)
     for (int v = v0; v < v1; v++) {
         const float *src = s->x + (size_t)v * I;
         if (s->xq) {
-            float m = 0;
-            for (int k = 0; k < I; k++)
-                m = fmaxf(m, fabsf(src[k]));
-            float scale = m > 0 ? m / 127.0f : 1.0f, inv = 1.0f / scale;
-            s->xs[v] = scale;
-            uint8_t *d = s->xq + (size_t)v * Ip;
-            for (int k = 0; k < I; k++)
-                d[k] = rb_q8(src[k], inv);
-            memset(d + I, 128, (size_t)(Ip - I));
+            s->xs[v] = s->k->quant_x(src, I, Ip, s->xq + (size_t)v * Ip);
         } else if (s->xb) {
             uint16_t *d = s->xb + (size_t)v * Ip;
             for (int k = 0; k < I; k++)
@@ -218,19 +210,6 @@ static void fill_bias(float *acc, const float *bias, int nb, size_t blk)
 {
     for (int b = 0; b < nb; b++)
         memcpy(acc + (size_t)b * blk, bias, blk * sizeof(float));
-}
-
-/* out[b][r] += (iacc[b][r] - off * 128 * rowsum[r]) * scale[r] * ascale[b] */
-static void dequant_add(float *out, const int32_t *iacc, const float *scale, const int32_t *rowsum, int off,
-                        const float *ascale, size_t ascale_stride, int nb, size_t blk)
-{
-    for (int b = 0; b < nb; b++) {
-        float a = ascale[b * ascale_stride];
-        for (size_t r = 0; r < blk; r++) {
-            int32_t v = iacc[b * blk + r] - (off ? 128 * rowsum[r] : 0);
-            out[b * blk + r] += (float)v * (scale[r] * a);
-        }
-    }
 }
 
 /* One segment's dot products for block j, vectors [v0, v0 + nb) of z, into the float accumulators acc (which
@@ -252,8 +231,8 @@ static void segment_dot(fused_state *s, int seg, int j, const void *z, size_t zs
         memset(iacc, 0, (size_t)nb * blk * sizeof(int32_t));
         s->k->dot_i8((const int8_t *)w, G, 0, K, z, zs, nb, iacc);
         const size_t r0 = (size_t)j * blk;
-        dequant_add(acc, iacc, (seg ? pk->sh : pk->sx) + r0, (seg ? pk->ch : pk->cx) + r0, s->k->i8_offset, ascale,
-                    ascale_stride, nb, blk);
+        s->k->dequant_add(acc, iacc, (seg ? pk->sh : pk->sx) + r0, (seg ? pk->ch : pk->cx) + r0, s->k->i8_offset,
+                          ascale, ascale_stride, nb, (int)blk);
         break;
     }
     }
@@ -333,11 +312,9 @@ static void fused_task(void *arg, int tid, int nthreads, rb_cpu_pool *pool)
                     memcpy(s->y + (v + b) * H + u0, hb, (size_t)nu * sizeof(float));
                     size_t o = ((size_t)nxt * B + b0 + b) * Hp + u0;
                     if (s->hq)
-                        for (int u = 0; u < RB_FUSED_UNITS; u++)
-                            s->hq[o + u] = rb_q8(hb[u], 127.0f);
+                        s->k->quant_h(hb, s->hq + o, RB_FUSED_UNITS);
                     if (s->hb)
-                        for (int u = 0; u < RB_FUSED_UNITS; u++)
-                            s->hb[o + u] = rb_bf16_round(hb[u]);
+                        s->k->round_bf16(hb, s->hb + o, RB_FUSED_UNITS);
                 }
             }
         rb_cpu_pool_barrier(pool);

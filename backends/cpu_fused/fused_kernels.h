@@ -38,6 +38,15 @@ typedef struct rb_fused_kernels {
      * [b * hs + u] h_{t-1}; writes h_t to hout [b * hs + u]. */
     void (*cell)(rb_cell cell, int nb, const float *px, const float *ph, float *c, size_t cs, const float *hprev,
                  float *hout, size_t hs);
+    /* Per-step conversions, vectorised at the set's width (n, blk multiples of 16):
+     * dequant_add: out[b][r] += (iacc[b][r] - off * 128 * rowsum[r]) * scale[r] * ascale[b * as], r < blk;
+     * quant_h: q[u] = rb_q8(h[u], 127) (h with the fixed scale 1/127); round_bf16: q[u] = rb_bf16_round(h[u]);
+     * quant_x: one x vector to u8 with its own scale (returned), padded with 128 from n to np. */
+    void (*dequant_add)(float *out, const int32_t *iacc, const float *scale, const int32_t *rowsum, int off,
+                        const float *ascale, size_t as, int nb, int blk);
+    void (*quant_h)(const float *h, uint8_t *q, int n);
+    void (*round_bf16)(const float *h, uint16_t *q, int n);
+    float (*quant_x)(const float *src, int n, int np, uint8_t *dst);
 } rb_fused_kernels;
 
 /* Kernels for the ISA for one precision ("fp32", "bf16", "int8"): every ISA the CPU runs has a set; the portable

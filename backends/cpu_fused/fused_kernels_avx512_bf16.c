@@ -62,4 +62,5 @@ const rb_fused_kernels rb_fused_kernels_avx512_bf16 = {
     .dot_i8 = dot_i8_generic,
     .i8_offset = 0,
     .cell = cell_update,
+    RB_FUSED_CONVERSIONS,
 };

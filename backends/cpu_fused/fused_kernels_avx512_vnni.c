@@ -61,4 +61,5 @@ const rb_fused_kernels rb_fused_kernels_avx512_vnni = {
     .dot_i8 = dot_i8_vnni,
     .i8_offset = 1,
     .cell = cell_update,
+    RB_FUSED_CONVERSIONS,
 };

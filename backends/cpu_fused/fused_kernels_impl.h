@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cpu_vmath.h"
+#include <math.h>
 #include "fused_kernels.h"
+#include "fused_pack.h"
 #include "problem.h"
 
 #define VPB (RB_FUSED_UNITS / RB_VF_LANES) /* native vectors per 16-unit row */
@@ -212,3 +214,86 @@ static void cell_update(rb_cell cell, int nb, const float *px, const float *ph, 
 #undef PRE
         }
 }
+
+/* ---- int8 / bf16 per-step conversions, one native vector at a time (were scalar loops in cpu_fused.c) ---- */
+typedef uint8_t rb_vu8 __attribute__((vector_size(RB_VF_LANES)));
+typedef uint16_t rb_vu16 __attribute__((vector_size(RB_VF_LANES * 2)));
+
+/* out[b][r] += (float)(iacc[b][r] - off * 128 * rowsum[r]) * (scale[r] * ascale[b * as]), r < blk (a multiple of
+ * 16). */
+static void dequant_add_v(float *out, const int32_t *iacc, const float *scale, const int32_t *rowsum, int off,
+                          const float *ascale, size_t as, int nb, int blk)
+{
+    for (int b = 0; b < nb; b++) {
+        const rb_vf a = rb_vf_set1(ascale[b * as]);
+        float *o = out + (size_t)b * blk;
+        const int32_t *ia = iacc + (size_t)b * blk;
+        for (int r = 0; r < blk; r += RB_VF_LANES) {
+            rb_vi v = vi_load(ia + r);
+            if (off)
+                v -= vi_load(rowsum + r) * 128;
+            rb_vf f = __builtin_convertvector(v, rb_vf);
+            rb_vf_store(o + r, rb_vf_load(o + r) + f * (rb_vf_load(scale + r) * a));
+        }
+    }
+}
+
+/* u8 = clamp(round(v * inv), -127, 127) + 128, rounding half away from zero: the same arithmetic as rb_q8. */
+static inline rb_vu8 q8_v(rb_vf v, rb_vf inv)
+{
+    rb_vf q = rb_vf_min(rb_vf_max(v * inv, rb_vf_set1(-127.0f)), rb_vf_set1(127.0f));
+    rb_vf half = (rb_vf)(((rb_vi)q & (int32_t)0x80000000) | (rb_vi)rb_vf_set1(0.5f));
+    return __builtin_convertvector(__builtin_convertvector(q + half, rb_vi) + 128, rb_vu8);
+}
+
+/* q[u] = rb_q8(h[u], 127) for u < n (a multiple of 16): h_t with the fixed scale 1/127. */
+static void quant_h_v(const float *h, uint8_t *q, int n)
+{
+    const rb_vf inv = rb_vf_set1(127.0f);
+    for (int u = 0; u < n; u += RB_VF_LANES) {
+        rb_vu8 b = q8_v(rb_vf_load(h + u), inv);
+        memcpy(q + u, &b, sizeof b);
+    }
+}
+
+/* q[u] = rb_bf16_round(h[u]) for u < n (a multiple of 16). */
+static void round_bf16_v(const float *h, uint16_t *q, int n)
+{
+    for (int u = 0; u < n; u += RB_VF_LANES) {
+        rb_vu v = (rb_vu)rb_vf_load(h + u);
+        v += 0x7fffu + ((v >> 16) & 1u);
+        rb_vu16 b = __builtin_convertvector(v >> 16, rb_vu16);
+        memcpy(q + u, &b, sizeof b);
+    }
+}
+
+/* One x vector to u8 with its own scale (max |x| / 127; 1 when x = 0): dst[k] = rb_q8(src[k], 1 / scale) for
+ * k < n, 128 (zero) up to np. Returns the scale. */
+static float quant_x_v(const float *src, int n, int np, uint8_t *dst)
+{
+    rb_vf mv = (rb_vf){0};
+    int k = 0;
+    for (; k + RB_VF_LANES <= n; k += RB_VF_LANES) {
+        rb_vf v = rb_vf_load(src + k);
+        mv = rb_vf_max(mv, rb_vf_max(v, -v));
+    }
+    float m = 0;
+    for (int l = 0; l < RB_VF_LANES; l++)
+        m = mv[l] > m ? mv[l] : m;
+    for (int kk = k; kk < n; kk++)
+        m = fabsf(src[kk]) > m ? fabsf(src[kk]) : m;
+    const float scale = m > 0 ? m / 127.0f : 1.0f, inv = 1.0f / scale;
+    const rb_vf iv = rb_vf_set1(inv);
+    for (k = 0; k + RB_VF_LANES <= n; k += RB_VF_LANES) {
+        rb_vu8 b = q8_v(rb_vf_load(src + k), iv);
+        memcpy(dst + k, &b, sizeof b);
+    }
+    for (; k < n; k++)
+        dst[k] = rb_q8(src[k], inv);
+    memset(dst + n, 128, (size_t)(np - n));
+    return scale;
+}
+
+/* the table entries every kernel set shares */
+#define RB_FUSED_CONVERSIONS .dequant_add = dequant_add_v, .quant_h = quant_h_v, .round_bf16 = round_bf16_v, \
+                             .quant_x = quant_x_v
