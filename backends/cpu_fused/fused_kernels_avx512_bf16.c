@@ -20,6 +20,7 @@ static inline __attribute__((always_inline)) void dot_bf16n_t(const int G, const
             memcpy(&q0, zb + k, 4);
             memcpy(&q1, zb + k + 2, 4);
             __m512bh z0 = (__m512bh)_mm512_set1_epi32((int)q0), z1 = (__m512bh)_mm512_set1_epi32((int)q1);
+            PREFETCH_LINES(w0, 2 * G * 64);
             for (int g = 0; g < G; g++) {
                 a[g][0] = _mm512_dpbf16_ps(a[g][0], (__m512bh)_mm512_loadu_si512(w0 + g * RB_FUSED_UNITS), z0);
                 a2[g] = _mm512_dpbf16_ps(a2[g], (__m512bh)_mm512_loadu_si512(w1 + g * RB_FUSED_UNITS), z1);
@@ -27,6 +28,7 @@ static inline __attribute__((always_inline)) void dot_bf16n_t(const int G, const
         }
     for (; k < k1; k += 2) {
         const uint32_t *wk = w + (size_t)(k / 2) * G * RB_FUSED_UNITS;
+        PREFETCH_LINES(wk, G * 64);
         __m512bh zz[4];
         for (int j = 0; j < NB; j++) {
             uint32_t q;

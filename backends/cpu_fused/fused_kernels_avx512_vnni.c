@@ -21,6 +21,7 @@ static inline __attribute__((always_inline)) void dot_vnni_t(const int G, const 
             memcpy(&q0, z + k, 4);
             memcpy(&q1, z + k + 4, 4);
             __m512i z0 = _mm512_set1_epi32((int)q0), z1 = _mm512_set1_epi32((int)q1);
+            PREFETCH_LINES(w0, 2 * G * 64);
             for (int g = 0; g < G; g++) {
                 a[g][0] = _mm512_dpbusd_epi32(a[g][0], z0, _mm512_loadu_si512(w0 + g * 64));
                 a2[g] = _mm512_dpbusd_epi32(a2[g], z1, _mm512_loadu_si512(w1 + g * 64));
@@ -28,6 +29,7 @@ static inline __attribute__((always_inline)) void dot_vnni_t(const int G, const 
         }
     for (; k < k1; k += 4) {
         const int8_t *wk = w + (size_t)(k / 4) * G * 64;
+        PREFETCH_LINES(wk, G * 64);
         __m512i zz[4];
         for (int j = 0; j < NB; j++) {
             uint32_t q;
