@@ -3,6 +3,13 @@
 #include <immintrin.h>
 #include "fused_kernels_impl.h"
 
+/* acc + bf16 pair dot products, the accumulator tied to the destination (see dpbusd in the VNNI file). */
+static inline __m512 dpbf16(__m512 acc, __m512bh a, __m512bh b)
+{
+    __asm__("vdpbf16ps %2, %1, %0" : "+v"(acc) : "v"(a), "vm"(b));
+    return acc;
+}
+
 static inline __attribute__((always_inline)) void dot_bf16n_t(const int G, const int NB, const uint32_t *w, int k0,
                                                                int k1, const uint16_t *zb, size_t zs, float *acc)
 {
@@ -22,8 +29,8 @@ static inline __attribute__((always_inline)) void dot_bf16n_t(const int G, const
             __m512bh z0 = (__m512bh)_mm512_set1_epi32((int)q0), z1 = (__m512bh)_mm512_set1_epi32((int)q1);
             PREFETCH_LINES(w0, 2 * G * 64);
             for (int g = 0; g < G; g++) {
-                a[g][0] = _mm512_dpbf16_ps(a[g][0], (__m512bh)_mm512_loadu_si512(w0 + g * RB_FUSED_UNITS), z0);
-                a2[g] = _mm512_dpbf16_ps(a2[g], (__m512bh)_mm512_loadu_si512(w1 + g * RB_FUSED_UNITS), z1);
+                a[g][0] = dpbf16(a[g][0], (__m512bh)_mm512_loadu_si512(w0 + g * RB_FUSED_UNITS), z0);
+                a2[g] = dpbf16(a2[g], (__m512bh)_mm512_loadu_si512(w1 + g * RB_FUSED_UNITS), z1);
             }
         }
     for (; k < k1; k += 2) {
@@ -38,7 +45,7 @@ static inline __attribute__((always_inline)) void dot_bf16n_t(const int G, const
         for (int g = 0; g < G; g++) {
             __m512bh wv = (__m512bh)_mm512_loadu_si512(wk + g * RB_FUSED_UNITS);
             for (int j = 0; j < NB; j++)
-                a[g][j] = _mm512_dpbf16_ps(a[g][j], wv, zz[j]);
+                a[g][j] = dpbf16(a[g][j], wv, zz[j]);
         }
     }
     for (int g = 0; g < G; g++) {
