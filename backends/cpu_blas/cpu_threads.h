@@ -22,7 +22,9 @@ int rb_cpu_thread_budget(void);
  * weights per step (LSTM/GRU H = 64 .. 2816), for either backend — the streaming read bandwidth did not grow with a
  * second thread (11.6 vs 11.1 GB/s at 256 MB, 29 vs 17 GB/s at 16 MB) and a barrier whose partner has been
  * descheduled costs up to a time slice. Hence 128 MiB per thread: more than one thread only from 256 MiB per step,
- * beyond every paper task at every precision. Re-measure on the machine at hand and change these two numbers. */
+ * beyond every paper task at every precision. Re-measured with the sweep on the same VM at load 12-13 (after the
+ * cpu-fused streaming work): still no size where 2 threads beat 1 (min or median), so unchanged. Re-measure on the
+ * machine at hand and change these two numbers. */
 #define RB_BLAS_BYTES_PER_THREAD (128.0 * 1024 * 1024)
 #define RB_FUSED_BYTES_PER_THREAD (128.0 * 1024 * 1024)
 int rb_cpu_threads_rule(double weight_bytes_per_step, double bytes_per_thread, int budget);
