@@ -4,8 +4,10 @@
  * weights, then run() timed alone), min and median over repetitions. The floor is the time to stream the weights
  * at this machine's read bandwidth, measured in the same run: a recurrent step needs all of U (T times per problem)
  * and W at least once, in each numerics' storage (fp32: 4 bytes a weight; int8 formats: 1 byte a weight, shared
- * exponents aside). With --v1 the previous single-threaded reference and one-request-at-a-time Brainwave executor
- * (tests/reference_v1.c, tests/bw_exec_v1.c) are timed too, side by side. Not a test: it prints, it judges nothing.
+ * exponents aside). With --v1 the previous single-threaded reference, one-request-at-a-time Brainwave executor and
+ * fp32-held spatial fp8 executor (tests/reference_v1.c, tests/bw_exec_v1.c, tests/spatial_fp8_v1.c; the latter in
+ * the spatial backend's default numerics: arch sysml19, fp8 e4m3, input=full, its quantisation untimed as the
+ * backend's prepare is) are timed too, side by side. Not a test: it prints, it judges nothing.
  *
  * usage: model-bench [--suite NAME] [--backends a,b] [--reps N] [--threads N] [--v1] [--bandwidth-mib N] */
 #define _GNU_SOURCE
@@ -20,6 +22,7 @@
 #include "parallel.h"
 #include "problem.h"
 #include "registry.h"
+#include "spatial_fp8_v1.h"
 
 int rb_reference_forward_v1(const rb_problem *p, const rb_weights *w, const float *x, float *y);
 int bw1_forward(const rb_problem *p, const rb_weights *w, const bw_bfp_format *fmt, int block, const float *x,
@@ -164,10 +167,31 @@ static int run_backend(void *arg)
     return k->b->run(k->state, k->x, k->y, &dev, &st);
 }
 
+static int run_spatial_v1(void *arg)
+{
+    job_ctx *k = arg;
+    return sp1_fp8_run(k->state, k->p, k->x, k->y);
+}
+
 static int run_brainwave_v1(void *arg)
 {
     job_ctx *k = arg;
     return bw1_forward(k->p, k->w, &k->fmt, 400, k->x, k->y);
+}
+
+/* The v1 spatial fp8 model in the backend's default numerics. NULL on failure. */
+static sp1_fp8_model *spatial_v1_prepare(const rb_problem *p, const rb_weights *w)
+{
+    sp_arch a;
+    char path[512], err[256];
+    sp_arch_resolve("sysml19", path, sizeof path);
+    sp1_fp8_model *q = calloc(1, sizeof *q);
+    if (!q || sp_arch_load(path, &a, err, sizeof err) != 0 ||
+        sp1_fp8_init(q, p, w, &a, SP_INPUT_FULL, &SP_FP8_E4M3) != 0) {
+        free(q);
+        return NULL;
+    }
+    return q;
 }
 
 /* One computation timed per problem: a name, how to run it, its weights' storage, its backend (NULL: none). */
@@ -265,6 +289,8 @@ int main(int argc, char **argv)
             comps[ci++] = (comp){bes[b]->name, run_backend, 1.0, bes[b]};
             if (v1 && strcmp(bes[b]->name, "brainwave") == 0)
                 comps[ci++] = (comp){"brainwave-v1", run_brainwave_v1, 1.0, NULL};
+            if (v1 && strcmp(bes[b]->name, "spatial") == 0)
+                comps[ci++] = (comp){"spatial-v1", run_spatial_v1, 1.0, NULL};
         }
         ncomp = ci;
         for (int j = 0; j < ci; j++) {
@@ -282,9 +308,17 @@ int main(int argc, char **argv)
             }
             if (comps[j].fn == run_brainwave_v1)
                 bw_bfp_format_make(&k.fmt, 5, 2, 0);
+            if (comps[j].fn == run_spatial_v1 && !(k.state = spatial_v1_prepare(p, &w))) {
+                printf("%-22s %-14s prepare failed\n", p->name, comps[j].name);
+                continue;
+            }
             timing t = time_it(comps[j].fn, &k, reps);
             if (comps[j].b)
                 comps[j].b->release(k.state);
+            if (comps[j].fn == run_spatial_v1) {
+                sp1_fp8_free(k.state);
+                free(k.state);
+            }
             double fb = floor_bytes(p, comps[j].bytes_per_weight), floor_s = fb / (bw * 1e9);
             printf("%-22s %-14s %10.2f %10.2f %9.1f %9.2f %7.2f %8.2f %8.2f\n", p->name, comps[j].name, t.min * 1e3,
                    t.median * 1e3, t.cpu_min * 1e3, floor_s * 1e3, t.min / floor_s, macs(p) / t.min * 1e-9,

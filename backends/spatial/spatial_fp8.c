@@ -1,7 +1,10 @@
-/* backends/spatial/spatial_fp8.c — the paper's mixed-precision functional execution (see spatial_fp8.h). The dot
- * products are the hot loop: every 64-element vector is stored lane-major (element 4l + q at q*16 + l), so the
- * per-lane steps are contiguous 16-wide loops the compiler vectorises. */
+/* backends/spatial/spatial_fp8.c — the paper's mixed-precision functional execution (see spatial_fp8.h): the
+ * quantisation of the weights into fp16-coded blocks of 16 rows, the operand packing, the order of the passes over
+ * the weights (the x part of a chunk of steps ahead, then per step the h part for every request of the batch, row
+ * blocks split over the thread pool) and the element-wise tail. The dot products run in spatial_fp8_kernel.c. */
 #include "spatial_fp8.h"
+#include "spatial_fp8_kernel.h"
+#include "parallel.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -63,41 +66,6 @@ static double max_abs(const float *v, size_t n)
     return m;
 }
 
-/* One PCU's map-reduce over `nvec` lane-major 64-element vectors, accumulating into acc (fp32). Products are
- * rounded to fp16 unless round_products is 0, which the caller may pass when every product of two values of
- * its format is an fp16 number (e4m3: values are multiples of 2^-9, products multiples of 2^-18, above fp16's
- * 2^-24 grid, and at most 2^14 in magnitude after scaling). */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define SP_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define SP_CLONES
-#endif
-SP_CLONES static float dot_vectors(const float *restrict w, const float *restrict x, int nvec, float acc,
-                                   int round_products)
-{
-    for (int v = 0; v < nvec; v++, w += VEC, x += VEC) {
-        float lane[LANES];
-        if (round_products) {
-            for (int l = 0; l < LANES; l++) {
-                float p0 = r16(w[l] * x[l]), p1 = r16(w[LANES + l] * x[LANES + l]);
-                float p2 = r16(w[2 * LANES + l] * x[2 * LANES + l]), p3 = r16(w[3 * LANES + l] * x[3 * LANES + l]);
-                lane[l] = r16(p0 + p1) + r16(p2 + p3);
-            }
-        } else {
-            for (int l = 0; l < LANES; l++) {
-                float p0 = w[l] * x[l], p1 = w[LANES + l] * x[LANES + l];
-                float p2 = w[2 * LANES + l] * x[2 * LANES + l], p3 = w[3 * LANES + l] * x[3 * LANES + l];
-                lane[l] = r16(p0 + p1) + r16(p2 + p3);
-            }
-        }
-        for (int half = LANES / 2; half >= 1; half /= 2)
-            for (int l = 0; l < half; l++)
-                lane[l] += lane[l + half];
-        acc += lane[0];
-    }
-    return acc;
-}
-
 /* Are all products of two values of the format (after scaling to at most 2^TARGET_EXP) fp16 numbers? */
 static int products_exact(const sp_fp8_fmt *f)
 {
@@ -115,6 +83,25 @@ static void pack_lane_major(float *dst, const float *src, int n, int nvec, float
     }
 }
 
+/* One row's n values as fp16 codes of 8-bit floats into its column of a block (see spatial_fp8_kernel.h); the
+ * padding stays zero. */
+static void pack_block_row(uint16_t *dst, const float *src, int n, float scale, const sp_fp8_fmt *f, float *maxabs)
+{
+    for (int i = 0; i < n; i++) {
+        int v = i / VEC, e = i % VEC;
+        float val = r8(src[i] * scale, f);
+        dst[((size_t)v * VEC + (size_t)((e % 4) * LANES + e / 4)) * SP8_ROWS] = sp8_f16_bits(val);
+        *maxabs = fmaxf(*maxabs, fabsf(val));
+    }
+}
+
+/* Is every value of the format an fp16 number (the weights are stored as fp16 codes)? */
+static int fp16_exact(const sp_fp8_fmt *f)
+{
+    return f->mbits >= 0 && f->mbits <= 10 && f->emin - f->mbits >= -24 && f->max <= 65504.0 &&
+           (double)sp_f16_round((float)f->max) == f->max;
+}
+
 static float lut(const sp_fp8_model *q, const float *table, float v)
 {
     float pos = (v - q->lut_lo) * q->lut_scale;
@@ -126,6 +113,8 @@ int sp_fp8_init(sp_fp8_model *q, const rb_problem *p, const rb_weights *w, const
                 const sp_fp8_fmt *fmt)
 {
     memset(q, 0, sizeof *q);
+    if (!fp16_exact(fmt))
+        return -1;
     q->cell = p->cell;
     q->G = rb_cell_gates(p->cell);
     q->H = p->hidden;
@@ -134,14 +123,15 @@ int sp_fp8_init(sp_fp8_model *q, const rb_problem *p, const rb_weights *w, const
     q->fmt = *fmt;
     q->nxc = (q->I + VEC - 1) / VEC;
     q->nhc = (q->H + VEC - 1) / VEC;
-    size_t GH = (size_t)q->G * q->H, row = (size_t)(q->nxc + q->nhc) * VEC;
-    q->Wp = malloc(GH * row * sizeof *q->Wp);
+    size_t GH = (size_t)q->G * q->H, nv = (size_t)(q->nxc + q->nhc);
+    q->nblk = (int)((GH + SP8_ROWS - 1) / SP8_ROWS);
+    q->Wh = calloc((size_t)q->nblk * nv * VEC * SP8_ROWS, sizeof *q->Wh);
     q->bias = malloc(GH * sizeof *q->bias);
     q->bun = calloc((size_t)q->H, sizeof *q->bun);
     q->lut_n = a->lut_entries;
     q->sig = malloc((size_t)q->lut_n * sizeof *q->sig);
     q->tanh = malloc((size_t)q->lut_n * sizeof *q->tanh);
-    if (!q->Wp || !q->bias || !q->bun || !q->sig || !q->tanh) {
+    if (!q->Wh || !q->bias || !q->bun || !q->sig || !q->tanh) {
         sp_fp8_free(q);
         return -1;
     }
@@ -149,8 +139,9 @@ int sp_fp8_init(sp_fp8_model *q, const rb_problem *p, const rb_weights *w, const
     q->kw = scale_exp(m);
     float sc = ldexpf(1.0f, q->kw + fmt->scale_bias);
     for (size_t r = 0; r < GH; r++) {
-        pack_lane_major(q->Wp + r * row, w->W + r * q->I, q->I, q->nxc, sc, fmt);
-        pack_lane_major(q->Wp + r * row + (size_t)q->nxc * VEC, w->U + r * q->H, q->H, q->nhc, sc, fmt);
+        uint16_t *blk = q->Wh + (r / SP8_ROWS) * nv * VEC * SP8_ROWS + r % SP8_ROWS;
+        pack_block_row(blk, w->W + r * q->I, q->I, sc, fmt, &q->wmax);
+        pack_block_row(blk + (size_t)q->nxc * VEC * SP8_ROWS, w->U + r * q->H, q->H, sc, fmt, &q->wmax);
         int gru_n = q->cell == RB_CELL_GRU && r >= 2 * (size_t)q->H;
         q->bias[r] = w->bw[r] + (gru_n ? 0.0f : w->bu[r]);
         if (gru_n)
@@ -169,12 +160,13 @@ int sp_fp8_init(sp_fp8_model *q, const rb_problem *p, const rb_weights *w, const
 
 void sp_fp8_free(sp_fp8_model *q)
 {
-    free(q->Wp);
+    free(q->Wh);
+    q->Wh = NULL;
     free(q->bias);
     free(q->bun);
     free(q->sig);
     free(q->tanh);
-    q->Wp = q->bias = q->bun = q->sig = q->tanh = NULL;
+    q->bias = q->bun = q->sig = q->tanh = NULL;
 }
 
 /* The element-wise tail of one unit: pre[g] are fp32 pre-activations (gate sum x scale + bias), except the GRU
@@ -201,24 +193,74 @@ static float tail(const sp_fp8_model *q, const float *pre, float nx, float nh, f
     }
 }
 
+
+/* One pass of the kernel over vectors [v0, v0 + nvec) of every row block, against n operands. */
+typedef struct pass_ctx {
+    const sp_fp8_model *q;
+    sp8_block_fn fn;
+    int flags, v0, nvec, n;
+    const float *x;
+    size_t x_ld;
+    float *acc; /* [n][nblk * 16] */
+    size_t acc_ld;
+} pass_ctx;
+
+static void pass_task(void *arg, size_t b0, size_t b1)
+{
+    const pass_ctx *k = arg;
+    const size_t nv = (size_t)(k->q->nxc + k->q->nhc);
+    for (size_t blk = b0; blk < b1; blk++)
+        k->fn(k->q->Wh + (blk * nv + (size_t)k->v0) * VEC * SP8_ROWS, k->nvec, k->x, k->x_ld, k->n,
+              k->acc + blk * SP8_ROWS, k->acc_ld, k->flags);
+}
+
+#define PAR_MIN_MACS (1 << 18) /* below this a pass runs on the caller: waking the pool would cost more */
+
+static void run_pass(pass_ctx *k)
+{
+    size_t nblk = (size_t)k->q->nblk;
+    /* saturation can matter only if a pair of products can exceed 65504 (NaN operands: no bound either) */
+    float xmax = 0;
+    for (int i = 0; i < k->n; i++)
+        for (size_t e = 0; e < (size_t)k->nvec * VEC; e++) {
+            float a = fabsf(k->x[(size_t)i * k->x_ld + e]);
+            xmax = a > xmax || isnan(a) ? a : xmax;
+        }
+    double bound = 2.0 * (double)k->q->wmax * (double)xmax;
+    k->flags = (k->flags & ~SP8_SATURATE) | (bound <= 65504.0 ? 0 : SP8_SATURATE);
+    double macs = (double)nblk * SP8_ROWS * k->nvec * VEC * k->n;
+    if (macs < PAR_MIN_MACS || rb_par_threads() == 1)
+        pass_task(k, 0, nblk);
+    else
+        rb_par_for(nblk, 1, pass_task, k);
+}
+
+#define STEP_CHUNK_VECTORS 32 /* operands of one x-part pass (steps x requests): each block's W read once for them */
+
 int sp_fp8_run(const sp_fp8_model *q, const rb_problem *p, const float *x, float *y)
 {
     const int G = q->G, H = q->H, I = q->I, B = p->batch, T = p->timesteps;
-    const size_t GH = (size_t)G * H, row = (size_t)(q->nxc + q->nhc) * VEC;
+    const size_t GH = (size_t)G * H, ld = (size_t)q->nblk * SP8_ROWS;
+    const size_t xl = (size_t)q->nxc * VEC, hl = (size_t)q->nhc * VEC;
     const sp_fp8_fmt *f = &q->fmt;
+    const int tc = B >= STEP_CHUNK_VECTORS ? 1 : STEP_CHUNK_VECTORS / B; /* steps per x-part pass */
     size_t nx = (size_t)T * B * I;
     int rc = -1;
-    float *xp = malloc((size_t)q->nxc * VEC * sizeof *xp), *hp = malloc((size_t)q->nhc * VEC * sizeof *hp);
+    float *xp = malloc((size_t)tc * B * xl * sizeof *xp), *hp = malloc((size_t)B * hl * sizeof *hp);
     float *h = calloc((size_t)B * H, sizeof *h), *c = calloc((size_t)B * H, sizeof *c);
+    float *ax0 = malloc((size_t)tc * B * ld * sizeof *ax0), *acc = malloc((size_t)B * ld * sizeof *acc);
     float *ax = malloc(GH * sizeof *ax), *ah = malloc(GH * sizeof *ah);
     float *proj = NULL;
-    if (!xp || !hp || !h || !c || !ax || !ah)
+    if (!xp || !hp || !h || !c || !ax0 || !acc || !ax || !ah)
         goto out;
     /* one power-of-two scale for the x/h buffer: |h| <= 1, x as given */
     int kxh = scale_exp(fmax(max_abs(x, nx), 1.0));
     float sxh = ldexpf(1.0f, kxh + f->scale_bias);
     float rescale = ldexpf(1.0f, -(q->kw + kxh)); /* accumulator -> real value (the LUT PMU's multiply) */
     const int rp = !products_exact(f) || f->scale_bias != 0;
+    const int flags = rp ? SP8_ROUND_PRODUCTS : 0;
+    pass_ctx xpass = {q, sp8_kernel(), flags, 0, q->nxc, 0, xp, xl, ax0, ld};
+    pass_ctx hpass = {q, xpass.fn, flags, q->nxc, q->nhc, B, hp, hl, acc, ld};
 
     if (q->mode == SP_INPUT_SKIP) {
         /* W x + b precomputed for every step, streamed in as 8-bit floats with one scale */
@@ -226,13 +268,20 @@ int sp_fp8_run(const sp_fp8_model *q, const rb_problem *p, const float *x, float
         if (!proj)
             goto out;
         double mx = 0;
-        for (size_t tb = 0; tb < (size_t)T * B; tb++) {
-            pack_lane_major(xp, x + tb * I, I, q->nxc, sxh, f);
-            for (size_t r = 0; r < GH; r++) {
-                float v = dot_vectors(q->Wp + r * row, xp, q->nxc, 0.0f, rp) * rescale + q->bias[r];
-                proj[tb * GH + r] = v;
-                mx = fmax(mx, fabs((double)v));
-            }
+        for (int t0 = 0; t0 < T; t0 += tc) {
+            int nt = T - t0 < tc ? T - t0 : tc;
+            size_t tb0 = (size_t)t0 * B, n = (size_t)nt * B;
+            for (size_t j = 0; j < n; j++)
+                pack_lane_major(xp + j * xl, x + (tb0 + j) * I, I, q->nxc, sxh, f);
+            memset(ax0, 0, n * ld * sizeof *ax0);
+            xpass.n = (int)n;
+            run_pass(&xpass);
+            for (size_t j = 0; j < n; j++)
+                for (size_t r = 0; r < GH; r++) {
+                    float v = ax0[j * ld + r] * rescale + q->bias[r];
+                    proj[(tb0 + j) * GH + r] = v;
+                    mx = fmax(mx, fabs((double)v));
+                }
         }
         int kp = scale_exp(mx);
         float sp = ldexpf(1.0f, kp + f->scale_bias), isp = ldexpf(1.0f, -kp);
@@ -240,40 +289,60 @@ int sp_fp8_run(const sp_fp8_model *q, const rb_problem *p, const float *x, float
             proj[i] = r8(proj[i] * sp, f) * isp;
     }
 
-    for (int t = 0; t < T; t++) {
-        for (int b = 0; b < B; b++) {
-            size_t tb = (size_t)t * B + b;
-            float *hb = h + (size_t)b * H, *cb = c + (size_t)b * H;
-            pack_lane_major(hp, hb, H, q->nhc, sxh, f);
-            if (q->mode == SP_INPUT_FULL)
-                pack_lane_major(xp, x + tb * I, I, q->nxc, sxh, f);
-            for (size_t r = 0; r < GH; r++) {
-                const float *wr = q->Wp + r * row;
-                int split = q->cell == RB_CELL_GRU && r >= 2 * (size_t)H; /* the n gate keeps x and h apart */
+    for (int t0 = 0; t0 < T; t0 += tc) {
+        int nt = T - t0 < tc ? T - t0 : tc;
+        if (q->mode == SP_INPUT_FULL) { /* the x part of every row for these steps: W read once for all of them */
+            size_t tb0 = (size_t)t0 * B, n = (size_t)nt * B;
+            for (size_t j = 0; j < n; j++)
+                pack_lane_major(xp + j * xl, x + (tb0 + j) * I, I, q->nxc, sxh, f);
+            memset(ax0, 0, n * ld * sizeof *ax0);
+            xpass.n = (int)n;
+            run_pass(&xpass);
+        }
+        for (int s = 0; s < nt; s++) {
+            int t = t0 + s;
+            for (int b = 0; b < B; b++) {
+                pack_lane_major(hp + (size_t)b * hl, h + (size_t)b * H, H, q->nhc, sxh, f);
+                float *ab = acc + (size_t)b * ld;
                 if (q->mode == SP_INPUT_SKIP) {
-                    ax[r] = proj[tb * GH + r];
-                    ah[r] = dot_vectors(wr + (size_t)q->nxc * VEC, hp, q->nhc, 0.0f, rp) * rescale;
-                } else if (split) {
-                    ax[r] = dot_vectors(wr, xp, q->nxc, 0.0f, rp) * rescale + q->bias[r];
-                    ah[r] = dot_vectors(wr + (size_t)q->nxc * VEC, hp, q->nhc, 0.0f, rp) * rescale;
-                } else { /* one accumulator over [x; h], x part first */
-                    float acc = dot_vectors(wr, xp, q->nxc, 0.0f, rp);
-                    ax[r] = dot_vectors(wr + (size_t)q->nxc * VEC, hp, q->nhc, acc, rp) * rescale + q->bias[r];
-                    ah[r] = 0;
+                    memset(ab, 0, ld * sizeof *ab);
+                } else { /* one accumulator over [x; h], x part first; the GRU n gate keeps x and h apart */
+                    memcpy(ab, ax0 + ((size_t)s * B + b) * ld, ld * sizeof *ab);
+                    if (q->cell == RB_CELL_GRU)
+                        memset(ab + 2 * (size_t)H, 0, H * sizeof *ab);
                 }
             }
-            for (int i = 0; i < H; i++) {
-                float pre[4] = { 0, 0, 0, 0 }, nxv = 0, nhv = 0;
-                for (int g = 0; g < G; g++) {
-                    size_t r = (size_t)g * H + i;
-                    pre[g] = ax[r] + ah[r];
+            run_pass(&hpass);
+            for (int b = 0; b < B; b++) {
+                size_t tb = (size_t)t * B + b;
+                const float *ab = acc + (size_t)b * ld, *xb = ax0 + ((size_t)s * B + b) * ld;
+                float *hb = h + (size_t)b * H, *cb = c + (size_t)b * H;
+                for (size_t r = 0; r < GH; r++) {
+                    int split = q->cell == RB_CELL_GRU && r >= 2 * (size_t)H;
+                    if (q->mode == SP_INPUT_SKIP) {
+                        ax[r] = proj[tb * GH + r];
+                        ah[r] = ab[r] * rescale;
+                    } else if (split) {
+                        ax[r] = xb[r] * rescale + q->bias[r];
+                        ah[r] = ab[r] * rescale;
+                    } else {
+                        ax[r] = ab[r] * rescale + q->bias[r];
+                        ah[r] = 0;
+                    }
                 }
-                if (q->cell == RB_CELL_GRU) {
-                    nxv = ax[2 * (size_t)H + i];
-                    nhv = ah[2 * (size_t)H + i] + q->bun[i];
+                for (int i = 0; i < H; i++) {
+                    float pre[4] = { 0, 0, 0, 0 }, nxv = 0, nhv = 0;
+                    for (int g = 0; g < G; g++) {
+                        size_t r = (size_t)g * H + i;
+                        pre[g] = ax[r] + ah[r];
+                    }
+                    if (q->cell == RB_CELL_GRU) {
+                        nxv = ax[2 * (size_t)H + i];
+                        nhv = ah[2 * (size_t)H + i] + q->bun[i];
+                    }
+                    hb[i] = tail(q, pre, nxv, nhv, &cb[i], hb[i]);
+                    y[tb * H + i] = hb[i];
                 }
-                hb[i] = tail(q, pre, nxv, nhv, &cb[i], hb[i]);
-                y[tb * H + i] = hb[i];
             }
         }
     }
@@ -283,6 +352,8 @@ out:
     free(hp);
     free(h);
     free(c);
+    free(ax0);
+    free(acc);
     free(ax);
     free(ah);
     free(proj);

@@ -16,9 +16,17 @@
  *     ("element-wise operations in 8-bit"), including the LSTM cell state c and the GRU's h;
  *   - input=skip: the projections W x + b are precomputed with the same arithmetic and streamed in as 8-bit
  *     floats with one power-of-two scale.
- * The output y is the 8-bit h of every step. */
+ * The output y is the 8-bit h of every step.
+ *
+ * Execution (spatial_fp8.c, spatial_fp8_kernel.c): weights are held as fp16 bit patterns (2 bytes a weight; every
+ * 8-bit float is an fp16 number) in blocks of 16 rows; the x part of every step is computed ahead for a chunk of
+ * steps, each weight block read once for all the requests of a batch, the row blocks split over the process's
+ * thread pool (workloads/parallel.h), AVX-512 / AVX2 / portable kernels chosen at run time. Every row's fp32
+ * operations are those of the order above, so the output does not depend on the kernel or the thread count. */
 #ifndef RB_SPATIAL_FP8_H
 #define RB_SPATIAL_FP8_H
+
+#include <stdint.h>
 
 #include "spatial_arch.h"
 #include "spatial_map.h"
@@ -44,8 +52,11 @@ typedef struct sp_fp8_model {
     sp_input_mode mode;
     sp_fp8_fmt fmt;
     int nxc, nhc;          /* 64-element vectors of the x part and the h part */
-    float *Wp;             /* [G*H][(nxc + nhc) * 64] weights as 8-bit float values x 2^kw, lane-major per vector */
+    int nblk;              /* blocks of 16 rows covering the G*H rows (the last zero-padded) */
+    uint16_t *Wh;          /* [nblk][nxc + nhc][64][16] fp16 bits of the 8-bit float weights x 2^kw (see
+                              spatial_fp8_kernel.h): row r is [W_r U_r], each part lane-major per 64-vector */
     int kw;                /* weight scale exponent */
+    float wmax;            /* largest |weight| as stored: with the operands' largest, bounds the fp16 sums */
     float *bias;           /* [G*H] fp32: bw + bu, except the GRU n gate: bw_n */
     float *bun;            /* [H] GRU bu_n (inside r * (.)) */
     float *sig, *tanh;     /* activation tables, 8-bit float entries */
@@ -53,7 +64,7 @@ typedef struct sp_fp8_model {
     float lut_lo, lut_scale; /* index = (v - lut_lo) * lut_scale */
 } sp_fp8_model;
 
-/* Quantise the weights. 0, or -1 on allocation failure. */
+/* Quantise the weights. 0, or -1 on allocation failure or a format whose values are not all fp16 numbers. */
 int sp_fp8_init(sp_fp8_model *q, const rb_problem *p, const rb_weights *w, const sp_arch *a, sp_input_mode mode,
                 const sp_fp8_fmt *fmt);
 void sp_fp8_free(sp_fp8_model *q);
