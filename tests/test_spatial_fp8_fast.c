@@ -4,7 +4,7 @@
  * 5, e4m3 and e5m2, and mis-scaled quantisers (scale_bias, which makes products and sums saturate or underflow, and
  * rounds products in e4m3 too) and a mantissa-less format; odd sizes (row blocks padded, the GRU n gate starting
  * inside a block), an x part longer than the kernel's vector chunk, sequences longer than one x-part pass; and the
- * fp16 codes round-trip for every finite fp16 number. */
+ * bf16 codes hold every value of both formats exactly. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -120,18 +120,29 @@ END_TEST
 START_TEST(gru_tiny) { check_shape(shape(RB_CELL_GRU, 1, 1, 1, 5), 1, 2); }
 END_TEST
 
-START_TEST(fp16_codes_round_trip)
+/* Every value of both formats (subnormals m x 2^(emin - mbits), normals (1 + m / 2^mbits) x 2^e up to the maximum,
+ * both signs) is a bf16 number: its code gives it back. */
+START_TEST(weight_codes_exact)
 {
-    for (unsigned u = 0; u < 65536; u++) {
-        if (((u >> 10) & 0x1f) == 0x1f)
-            continue; /* infinities and NaN: never a weight */
-        float v = sp8_f16_value((uint16_t)u);
-        ck_assert_msg(sp8_f16_bits(v) == u, "fp16 0x%04x -> %g -> 0x%04x", u, (double)v, sp8_f16_bits(v));
-        ck_assert_float_eq(sp_f16_round(v), v);
+    const sp_fp8_fmt *fs[] = {&SP_FP8_E4M3, &SP_FP8_E5M2};
+    for (int k = 0; k < 2; k++) {
+        const sp_fp8_fmt *f = fs[k];
+        int values = 0, steps = 1 << f->mbits;
+        for (int e = f->emin - 1; e < 64; e++)
+            for (int m = 0; m < steps; m++) {
+                float v = e < f->emin ? ldexpf((float)m, f->emin - f->mbits)
+                                      : ldexpf(1.0f + (float)m / (float)steps, e);
+                if (v > (float)f->max)
+                    continue;
+                ck_assert_float_eq(sp_fp8_round(v, f), v);
+                ck_assert_float_eq(sp8_bf16_value(sp8_bf16_bits(v)), v);
+                ck_assert_float_eq(sp8_bf16_value(sp8_bf16_bits(-v)), -v);
+                values++;
+            }
+        ck_assert_int_eq(values, k == 0 ? 127 : 124); /* e4m3: 0 to 448; e5m2: 0 to 57344 */
     }
-    ck_assert_float_eq(sp8_f16_value(0x3c00), 1.0f);
-    ck_assert_float_eq(sp8_f16_value(0x0001), ldexpf(1.0f, -24));
-    ck_assert_float_eq(sp8_f16_value(0xfbff), -65504.0f);
+    ck_assert_float_eq(sp8_bf16_value(0x3f80), 1.0f);
+    ck_assert_float_eq(sp8_bf16_value(0xc3e0), -448.0f);
 }
 END_TEST
 
@@ -140,7 +151,7 @@ int main(void)
     Suite *s = suite_create("spatial_fp8_fast");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 600);
-    tcase_add_test(tc, fp16_codes_round_trip);
+    tcase_add_test(tc, weight_codes_exact);
     tcase_add_test(tc, lstm_small);
     tcase_add_test(tc, gru_long_x);
     tcase_add_test(tc, vanilla_long_sequence);

@@ -1,5 +1,5 @@
 /* backends/spatial/spatial_fp8.c — the paper's mixed-precision functional execution (see spatial_fp8.h): the
- * quantisation of the weights into fp16-coded blocks of 16 rows, the operand packing, the order of the passes over
+ * quantisation of the weights into bf16-coded blocks of 16 rows, the operand packing, the order of the passes over
  * the weights (the x part of a chunk of steps ahead, then per step the h part for every request of the batch, row
  * blocks split over the thread pool) and the element-wise tail. The dot products run in spatial_fp8_kernel.c. */
 #include "spatial_fp8.h"
@@ -83,23 +83,26 @@ static void pack_lane_major(float *dst, const float *src, int n, int nvec, float
     }
 }
 
-/* One row's n values as fp16 codes of 8-bit floats into its column of a block (see spatial_fp8_kernel.h); the
+/* One row's n values as bf16 codes of 8-bit floats into a block (vectors from v0; see spatial_fp8_kernel.h); the
  * padding stays zero. */
-static void pack_block_row(uint16_t *dst, const float *src, int n, float scale, const sp_fp8_fmt *f, float *maxabs)
+static void pack_block_row(uint16_t *blk, int v0, int row, const float *src, int n, float scale, const sp_fp8_fmt *f,
+                           float *maxabs)
 {
     for (int i = 0; i < n; i++) {
         int v = i / VEC, e = i % VEC;
         float val = r8(src[i] * scale, f);
-        dst[((size_t)v * VEC + (size_t)((e % 4) * LANES + e / 4)) * SP8_ROWS] = sp8_f16_bits(val);
+        blk[sp8_index(v0 + v, (e % 4) * LANES + e / 4, row)] = sp8_bf16_bits(val);
         *maxabs = fmaxf(*maxabs, fabsf(val));
     }
 }
 
-/* Is every value of the format an fp16 number (the weights are stored as fp16 codes)? */
-static int fp16_exact(const sp_fp8_fmt *f)
+/* Is every value of the format a bf16 number (the weights are stored as bf16 codes): at most 8 significant bits,
+ * the smallest a normal fp32, the largest on the grid? */
+static int bf16_exact(const sp_fp8_fmt *f)
 {
-    return f->mbits >= 0 && f->mbits <= 10 && f->emin - f->mbits >= -24 && f->max <= 65504.0 &&
-           (double)sp_f16_round((float)f->max) == f->max;
+    float mx = (float)f->max;
+    return f->mbits >= 0 && f->mbits <= 7 && f->emin - f->mbits >= -126 && (double)mx == f->max &&
+           sp8_bf16_value(sp8_bf16_bits(mx)) == mx;
 }
 
 static float lut(const sp_fp8_model *q, const float *table, float v)
@@ -113,7 +116,7 @@ int sp_fp8_init(sp_fp8_model *q, const rb_problem *p, const rb_weights *w, const
                 const sp_fp8_fmt *fmt)
 {
     memset(q, 0, sizeof *q);
-    if (!fp16_exact(fmt))
+    if (!bf16_exact(fmt))
         return -1;
     q->cell = p->cell;
     q->G = rb_cell_gates(p->cell);
@@ -139,9 +142,10 @@ int sp_fp8_init(sp_fp8_model *q, const rb_problem *p, const rb_weights *w, const
     q->kw = scale_exp(m);
     float sc = ldexpf(1.0f, q->kw + fmt->scale_bias);
     for (size_t r = 0; r < GH; r++) {
-        uint16_t *blk = q->Wh + (r / SP8_ROWS) * nv * VEC * SP8_ROWS + r % SP8_ROWS;
-        pack_block_row(blk, w->W + r * q->I, q->I, sc, fmt, &q->wmax);
-        pack_block_row(blk + (size_t)q->nxc * VEC * SP8_ROWS, w->U + r * q->H, q->H, sc, fmt, &q->wmax);
+        uint16_t *blk = q->Wh + (r / SP8_ROWS) * nv * VEC * SP8_ROWS;
+        int row = (int)(r % SP8_ROWS);
+        pack_block_row(blk, 0, row, w->W + r * q->I, q->I, sc, fmt, &q->wmax);
+        pack_block_row(blk, q->nxc, row, w->U + r * q->H, q->H, sc, fmt, &q->wmax);
         int gru_n = q->cell == RB_CELL_GRU && r >= 2 * (size_t)q->H;
         q->bias[r] = w->bw[r] + (gru_n ? 0.0f : w->bu[r]);
         if (gru_n)

@@ -18,8 +18,8 @@
  *     floats with one power-of-two scale.
  * The output y is the 8-bit h of every step.
  *
- * Execution (spatial_fp8.c, spatial_fp8_kernel.c): weights are held as fp16 bit patterns (2 bytes a weight; every
- * 8-bit float is an fp16 number) in blocks of 16 rows; the x part of every step is computed ahead for a chunk of
+ * Execution (spatial_fp8.c, spatial_fp8_kernel.c): weights are held as bf16 codes (2 bytes a weight; every 8-bit
+ * float is a bf16 number) in blocks of 16 rows; the x part of every step is computed ahead for a chunk of
  * steps, each weight block read once for all the requests of a batch, the row blocks split over the process's
  * thread pool (workloads/parallel.h), AVX-512 / AVX2 / portable kernels chosen at run time. Every row's fp32
  * operations are those of the order above, so the output does not depend on the kernel or the thread count. */
@@ -53,7 +53,7 @@ typedef struct sp_fp8_model {
     sp_fp8_fmt fmt;
     int nxc, nhc;          /* 64-element vectors of the x part and the h part */
     int nblk;              /* blocks of 16 rows covering the G*H rows (the last zero-padded) */
-    uint16_t *Wh;          /* [nblk][nxc + nhc][64][16] fp16 bits of the 8-bit float weights x 2^kw (see
+    uint16_t *Wh;          /* [nblk][nxc + nhc][64][16] bf16 codes of the 8-bit float weights x 2^kw (layout in
                               spatial_fp8_kernel.h): row r is [W_r U_r], each part lane-major per 64-vector */
     int kw;                /* weight scale exponent */
     float wmax;            /* largest |weight| as stored: with the operands' largest, bounds the fp16 sums */
@@ -64,7 +64,7 @@ typedef struct sp_fp8_model {
     float lut_lo, lut_scale; /* index = (v - lut_lo) * lut_scale */
 } sp_fp8_model;
 
-/* Quantise the weights. 0, or -1 on allocation failure or a format whose values are not all fp16 numbers. */
+/* Quantise the weights. 0, or -1 on allocation failure or a format whose values are not all bf16 numbers. */
 int sp_fp8_init(sp_fp8_model *q, const rb_problem *p, const rb_weights *w, const sp_arch *a, sp_input_mode mode,
                 const sp_fp8_fmt *fmt);
 void sp_fp8_free(sp_fp8_model *q);

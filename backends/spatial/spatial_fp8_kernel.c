@@ -1,6 +1,9 @@
 /* backends/spatial/spatial_fp8_kernel.c — the fp8 block kernels (see spatial_fp8_kernel.h) and their run-time
  * selection.
  *
+ * Weights: a bf16 code is the top half of the fp32 bits, so a 32-bit word holding two codes gives the first as
+ * fp32 by a left shift of 16 and the second by masking the low half (no conversion instruction).
+ *
  * Every version computes, per row, the same fp32 operations in the same order as the scalar definition (the
  * portable version, which is the definition written out):
  *  - products w * x in fp32 are exact (at most 4 x 4 significant bits, far from fp32's range limits);
@@ -19,33 +22,17 @@
 #define LANES 16
 #define VCHUNK 8 /* vectors per pass over the operands: 8 x 2 KiB of a block's weights stay in L1 */
 
-uint16_t sp8_f16_bits(float v)
+uint16_t sp8_bf16_bits(float v)
 {
     uint32_t u;
     memcpy(&u, &v, sizeof u);
-    uint16_t sign = (uint16_t)((u >> 16) & 0x8000u);
-    uint32_t ax = u & 0x7fffffffu;
-    if (ax < 0x38800000u) { /* below 2^-14: an fp16 subnormal, an integer multiple of 2^-24 */
-        float a;
-        memcpy(&a, &ax, sizeof a);
-        return (uint16_t)(sign | (uint16_t)(a * 16777216.0f));
-    }
-    return (uint16_t)(sign | (uint16_t)(((ax >> 23) - 112u) << 10) | (uint16_t)((ax >> 13) & 0x3ffu));
+    return (uint16_t)(u >> 16);
 }
 
-float sp8_f16_value(uint16_t h)
+float sp8_bf16_value(uint16_t h)
 {
-    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu;
+    uint32_t u = (uint32_t)h << 16;
     float r;
-    if (e == 0) {
-        r = (float)m * (1.0f / 16777216.0f);
-        uint32_t u;
-        memcpy(&u, &r, sizeof u);
-        u |= sign;
-        memcpy(&r, &u, sizeof r);
-        return r;
-    }
-    uint32_t u = sign | ((e + 112u) << 23) | (m << 13);
     memcpy(&r, &u, sizeof r);
     return r;
 }
@@ -80,14 +67,13 @@ static void block_portable(const uint16_t *w, int nvec, const float *x, size_t x
         for (int row = 0; row < SP8_ROWS; row++) {
             float a = acc[(size_t)i * acc_ld + (size_t)row];
             for (int v = 0; v < nvec; v++) {
-                const uint16_t *wv = w + (size_t)v * SP8_VEC * SP8_ROWS + row;
                 const float *xv = xi + (size_t)v * SP8_VEC;
                 float lane[LANES];
                 for (int l = 0; l < LANES; l++) {
                     float p[4];
                     for (int q = 0; q < 4; q++) {
                         int e = q * LANES + l;
-                        p[q] = sp8_f16_value(wv[(size_t)e * SP8_ROWS]) * xv[e];
+                        p[q] = sp8_bf16_value(w[sp8_index(v, e, row)]) * xv[e];
                         if (rp)
                             p[q] = r16(p[q]);
                     }
@@ -127,13 +113,16 @@ __attribute__((target("avx512f"))) INLINE __m512 lane_512(const uint16_t *wv, co
                                                           int sat)
 {
     __m512 p[4];
-    for (int q = 0; q < 4; q++) {
-        int e = q * LANES + l;
-        __m512 wq = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(wv + (size_t)e * SP8_ROWS)));
-        p[q] = _mm512_mul_ps(wq, _mm512_set1_ps(xv[e]));
-        if (rp)
-            p[q] = r16_512(p[q], sat);
+    const __m512i hi = _mm512_set1_epi32((int)0xffff0000u);
+    for (int q = 0; q < 4; q += 2) {
+        __m512i d = _mm512_loadu_si512(wv + sp8_index(0, q * LANES + l, 0));
+        __m512 w0 = _mm512_castsi512_ps(_mm512_slli_epi32(d, 16)), w1 = _mm512_castsi512_ps(_mm512_and_si512(d, hi));
+        p[q] = _mm512_mul_ps(w0, _mm512_set1_ps(xv[q * LANES + l]));
+        p[q + 1] = _mm512_mul_ps(w1, _mm512_set1_ps(xv[(q + 1) * LANES + l]));
     }
+    if (rp)
+        for (int q = 0; q < 4; q++)
+            p[q] = r16_512(p[q], sat);
     return _mm512_add_ps(r16_512(_mm512_add_ps(p[0], p[1]), sat), r16_512(_mm512_add_ps(p[2], p[3]), sat));
 }
 
@@ -147,7 +136,7 @@ __attribute__((target("avx512f"))) INLINE void body_512(const uint16_t *w, int n
             float *ai = acc + (size_t)i * acc_ld;
             __m512 a = _mm512_loadu_ps(ai);
             for (int v = v0; v < v1; v++) {
-                const uint16_t *wv = w + (size_t)v * SP8_VEC * SP8_ROWS;
+                const uint16_t *wv = w + sp8_index(v, 0, 0);
                 const float *xv = xi + (size_t)v * SP8_VEC;
 #define S(l) lane_512(wv, xv, l, rp, sat)
                 a = _mm512_add_ps(a, LANE_TREE(_mm512_add_ps, S));
@@ -181,13 +170,16 @@ __attribute__((target("avx2,f16c"))) INLINE __m256 lane_256(const uint16_t *wv, 
                                                             int sat)
 {
     __m256 p[4];
-    for (int q = 0; q < 4; q++) {
-        int e = q * LANES + l;
-        __m256 wq = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(wv + (size_t)e * SP8_ROWS)));
-        p[q] = _mm256_mul_ps(wq, _mm256_set1_ps(xv[e]));
-        if (rp)
-            p[q] = r16_256(p[q], sat);
+    const __m256i hi = _mm256_set1_epi32((int)0xffff0000u);
+    for (int q = 0; q < 4; q += 2) {
+        __m256i d = _mm256_loadu_si256((const __m256i *)(wv + sp8_index(0, q * LANES + l, 0)));
+        __m256 w0 = _mm256_castsi256_ps(_mm256_slli_epi32(d, 16)), w1 = _mm256_castsi256_ps(_mm256_and_si256(d, hi));
+        p[q] = _mm256_mul_ps(w0, _mm256_set1_ps(xv[q * LANES + l]));
+        p[q + 1] = _mm256_mul_ps(w1, _mm256_set1_ps(xv[(q + 1) * LANES + l]));
     }
+    if (rp)
+        for (int q = 0; q < 4; q++)
+            p[q] = r16_256(p[q], sat);
     return _mm256_add_ps(r16_256(_mm256_add_ps(p[0], p[1]), sat), r16_256(_mm256_add_ps(p[2], p[3]), sat));
 }
 
@@ -202,7 +194,7 @@ __attribute__((target("avx2,f16c"))) INLINE void body_256(const uint16_t *w, int
                 float *ai = acc + (size_t)i * acc_ld + (size_t)half * 8;
                 __m256 a = _mm256_loadu_ps(ai);
                 for (int v = v0; v < v1; v++) {
-                    const uint16_t *wv = w + (size_t)v * SP8_VEC * SP8_ROWS + (size_t)half * 8;
+                    const uint16_t *wv = w + sp8_index(v, 0, half * 8);
                     const float *xv = xi + (size_t)v * SP8_VEC;
 #define S(l) lane_256(wv, xv, l, rp, sat)
                     a = _mm256_add_ps(a, LANE_TREE(_mm256_add_ps, S));
