@@ -4,7 +4,7 @@
  * 5, e4m3 and e5m2, and mis-scaled quantisers (scale_bias, which makes products and sums saturate or underflow, and
  * rounds products in e4m3 too) and a mantissa-less format; odd sizes (row blocks padded, the GRU n gate starting
  * inside a block), an x part longer than the kernel's vector chunk, sequences longer than one x-part pass; and the
- * bf16 codes hold every value of both formats exactly. */
+ * bf16 codes hold every value of both formats exactly. Also: the int8 executor gives the same bits on 1-3 threads. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include "spatial_fp8.h"
 #include "spatial_fp8_kernel.h"
 #include "spatial_fp8_v1.h"
+#include "spatial_int8.h"
 #include "spatial_load_arch.h"
 
 static rb_problem shape(rb_cell cell, int h, int i, int b, int t)
@@ -146,6 +147,44 @@ START_TEST(weight_codes_exact)
 }
 END_TEST
 
+/* The int8 executor splits each step's rows over the thread pool: integer, independent rows, so 2 and 3 threads
+ * give the bits of 1 (problems large enough to be split), in both input modes and every cell. */
+START_TEST(int8_threads_bit_identical)
+{
+    const rb_problem shapes[] = {shape(RB_CELL_LSTM, 150, 300, 2, 6), shape(RB_CELL_GRU, 200, 300, 3, 5),
+                                 shape(RB_CELL_VANILLA, 400, 300, 1, 4)};
+    sp_arch a;
+    load_arch("sysml19", &a);
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int mode = 0; mode < 2; mode++) {
+            const rb_problem *p = &shapes[s];
+            rb_weights w;
+            ck_assert_int_eq(rb_weights_init(&w, p, 5), 0);
+            float *x = rb_inputs_make(p, 6);
+            size_t len = rb_output_len(p);
+            float *want = malloc(len * sizeof *want), *got = malloc(len * sizeof *got);
+            ck_assert(x && want && got);
+            sp_qmodel q;
+            ck_assert_int_eq(sp_qmodel_init_scaled(&q, p, &w, &a, mode ? SP_INPUT_SKIP : SP_INPUT_FULL, 1.0), 0);
+            rb_par_set_threads(1);
+            ck_assert_int_eq(sp_qmodel_run(&q, p, x, want), 0);
+            for (int threads = 2; threads <= 3; threads++) {
+                rb_par_set_threads(threads);
+                memset(got, 0xff, len * sizeof *got);
+                ck_assert_int_eq(sp_qmodel_run(&q, p, x, got), 0);
+                ck_assert_msg(memcmp(got, want, len * sizeof *got) == 0, "%s int8 %s: %d threads differ",
+                              rb_cell_name(p->cell), mode ? "skip" : "full", threads);
+            }
+            sp_qmodel_free(&q);
+            free(x);
+            free(want);
+            free(got);
+            rb_weights_free(&w);
+        }
+    rb_par_set_threads(0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("spatial_fp8_fast");
@@ -157,6 +196,7 @@ int main(void)
     tcase_add_test(tc, vanilla_long_sequence);
     tcase_add_test(tc, lstm_threaded_steps);
     tcase_add_test(tc, gru_tiny);
+    tcase_add_test(tc, int8_threads_bit_identical);
     suite_add_tcase(s, tc);
     return rb_check_run(s);
 }

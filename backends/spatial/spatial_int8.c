@@ -1,6 +1,7 @@
 /* backends/spatial/spatial_int8.c — int8/int32/Q16.16 functional execution with LUT activations
  * (see spatial_int8.h for the numerics). */
 #include "spatial_int8.h"
+#include "parallel.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -198,6 +199,34 @@ static void tail(const sp_qmodel *q, const int32_t *pre, int32_t un, int32_t *c,
     }
 }
 
+/* One step's gate pre-activations of rows [r0, r1) for one request: integer and independent per row, so the rows
+ * are split over the thread pool without changing a bit. */
+typedef struct rows_ctx {
+    const sp_qmodel *q;
+    const sp_rescale *rW, *rU, *rP;
+    const int8_t *projq, *x, *h;
+    size_t tb;
+    int32_t *xpart, *upart;
+} rows_ctx;
+
+#define ROWS_PER_TASK 64
+#define ROWS_PAR_MIN_MACS (1 << 18) /* below this a step runs on the caller */
+
+static void rows_task(void *arg, size_t r0, size_t r1)
+{
+    const rows_ctx *k = arg;
+    const sp_qmodel *q = k->q;
+    const int I = q->I, H = q->H;
+    const size_t GH = (size_t)q->G * H;
+    for (size_t r = r0; r < r1; r++) {
+        if (q->mode == SP_INPUT_SKIP)
+            k->xpart[r] = sp_rescale_apply(k->rP, k->projq[k->tb * GH + r]);
+        else
+            k->xpart[r] = sat32((int64_t)sp_rescale_apply(k->rW, dot8(q->Wq + r * I, k->x, I)) + q->bias[r]);
+        k->upart[r] = sp_rescale_apply(k->rU, dot8(q->Uq + r * H, k->h, H));
+    }
+}
+
 int sp_qmodel_run(const sp_qmodel *q, const rb_problem *p, const float *x, float *y)
 {
     const int G = q->G, H = q->H, I = q->I, B = p->batch, T = p->timesteps;
@@ -248,14 +277,11 @@ int sp_qmodel_run(const sp_qmodel *q, const rb_problem *p, const float *x, float
         for (int b = 0; b < B; b++) {
             size_t tb = (size_t)t * B + b;
             const int8_t *h = hq + (size_t)b * H;
-            for (size_t r = 0; r < GH; r++) {
-                if (q->mode == SP_INPUT_SKIP)
-                    xpart[r] = sp_rescale_apply(&rP, projq[tb * GH + r]);
-                else
-                    xpart[r] = sat32((int64_t)sp_rescale_apply(&rW, dot8(q->Wq + r * I, xq + tb * I, I)) +
-                                     q->bias[r]);
-                upart[r] = sp_rescale_apply(&rU, dot8(q->Uq + r * H, h, H));
-            }
+            rows_ctx k = {q, &rW, &rU, &rP, projq, xq + tb * I, h, tb, xpart, upart};
+            if (GH * (size_t)(I + H) < ROWS_PAR_MIN_MACS || rb_par_threads() == 1)
+                rows_task(&k, 0, GH);
+            else
+                rb_par_for(GH, ROWS_PER_TASK, rows_task, &k);
             for (int i = 0; i < H; i++) {
                 int32_t pre[4] = { 0, 0, 0, 0 }, un = 0;
                 for (int g = 0; g < G; g++) {
