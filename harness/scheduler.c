@@ -921,8 +921,10 @@ int rb_campaign_run(const rb_campaign *c, rb_campaign_result *res)
             k.last_heard[s] = k.t0;
         const char *tp = getenv("RNNBENCH_SCHED_TRACE");
         k.trace = tp && *tp ? fopen(tp, "w") : NULL;
-        if (k.trace)
+        if (k.trace) {
+            setvbuf(k.trace, NULL, _IOLBF, 0); /* line by line: tests watch it while the campaign runs */
             fprintf(k.trace, "# setup (node detection, executors, probes, capability exchange) %.6f s\n", setup_s);
+        }
         coordinate(&k);
         if (k.trace)
             fclose(k.trace);

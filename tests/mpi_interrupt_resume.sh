@@ -27,11 +27,15 @@ fail() { echo "FAIL: $*"; exit 1; }
 total=$(/usr/bin/python3 -c "import h5py,sys; print(len(h5py.File(sys.argv[1],'r')['/results']))" "$ref")
 echo "reference run: $total rows"
 
-"${launch[@]}" "$bin" run "${args[@]}" --output "$out" &
+trace="$dir/$mode.trace"
+rm -f "$trace"
+RNNBENCH_SCHED_TRACE="$trace" "${launch[@]}" "$bin" run "${args[@]}" --output "$out" &
 pid=$!
-# interrupt mid-run: once rank 0 has created the file, give the campaign 2 more seconds (it lasts well over 4 s)
-for _ in $(seq 600); do [ -e "$out" ] && break; sleep 0.1; done
-sleep 2
+# interrupt mid-run, once a row is in the file: wait for the first result in rank 0's dispatch trace, then longer
+# than rank 0's 2 s flush interval (a fixed delay after the file appears was too short under ASan on a busy machine)
+for _ in $(seq 1800); do grep -q " done " "$trace" 2>/dev/null && break; sleep 0.1; done
+grep -q " done " "$trace" 2>/dev/null || fail "no job finished within 180 s of the start"
+sleep 3
 if [ "$mode" = kill-worker ] || [ "$mode" = term-worker ]; then
     victim=""
     for p in $(pgrep -P "$pid"); do
