@@ -10,14 +10,15 @@ fail() { echo "FAIL: $*"; [ -n "${victim:-}" ] && kill -KILL "$victim" 2>/dev/nu
 mkdir -p "$dir"
 work=$(mktemp -d "$dir/frozen.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-n=90
+n=30
 for i in $(seq 0 $((n - 1))); do echo "cell=gru hidden=$((300 + i)) timesteps=2000 name=f$i"; done > "$work/w.txt"
 out="$work/frozen.h5" trace="$work/trace"
 RNNBENCH_CACHE=0 RNNBENCH_SCHED_TRACE="$trace" mpirun -np 3 --oversubscribe "$bin" run --workloads "$work/w.txt" --backends brainwave \
     --output "$out" --quiet --rank-timeout 3 > "$work/log" 2>&1 &
 pid=$!
-for _ in $(seq 600); do [ -s "$out" ] && break; sleep 0.1; done
-sleep 2
+# freeze rank 1 while it holds a job: wait for a hand-out to it in rank 0's dispatch trace (written line by line)
+for _ in $(seq 1800); do grep -Eq " start [0-9]+ rank 1 " "$trace" 2>/dev/null && break; sleep 0.1; done
+grep -Eq " start [0-9]+ rank 1 " "$trace" 2>/dev/null || fail "rank 1 got no job within 180 s"
 victim=""
 for p in $(pgrep -P "$pid"); do
     if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then victim=$p; fi
