@@ -34,7 +34,9 @@ tmpfs)
 inject | inject-noreserve)
     noreserve=0
     [ "$mode" = inject-noreserve ] && noreserve=1
-    LD_PRELOAD="$preload" RB_ENOSPC_FILE=diskfull.h5 RB_ENOSPC_LIMIT=$limit RNNBENCH_TEST_STORE_NO_RESERVE=$noreserve \
+    # an AddressSanitizer build wants its runtime first in the preload list
+    asan_rt=$(ldd "$bin" 2>/dev/null | awk '/libasan/ {print $3; exit}')
+    LD_PRELOAD="${asan_rt:+$asan_rt }$preload" RB_ENOSPC_FILE=diskfull.h5 RB_ENOSPC_LIMIT=$limit RNNBENCH_TEST_STORE_NO_RESERVE=$noreserve \
         "$bin" "${args[@]}" --output "$out" 2> "$work/err"
     rc=$? ;;
 *) fail "unknown mode $mode" ;;
