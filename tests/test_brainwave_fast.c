@@ -11,27 +11,17 @@
 #include "bw_exec.h"
 #include "check_main.h"
 #include "parallel.h"
+#include "problem_make.h"
 
 int bw1_forward(const rb_problem *p, const rb_weights *w, const bw_bfp_format *fmt, int block, const float *x,
                 float *y);
 
-static rb_problem shape(rb_cell cell, int h, int i, int b, int t)
-{
-    rb_problem p;
-    memset(&p, 0, sizeof p);
-    p.cell = cell;
-    p.hidden = h;
-    p.input = i;
-    p.batch = b;
-    p.timesteps = t;
-    return p;
-}
-
 START_TEST(bit_identical_to_v1)
 {
     const rb_problem shapes[] = {
-        shape(RB_CELL_LSTM, 37, 19, 3, 23), shape(RB_CELL_GRU, 256, 256, 1, 40), shape(RB_CELL_VANILLA, 100, 50, 33, 3),
-        shape(RB_CELL_GRU, 203, 450, 2, 35), shape(RB_CELL_LSTM, 1, 1, 1, 5), shape(RB_CELL_LSTM, 512, 512, 4, 9),
+        make_problem(RB_CELL_LSTM, 37, 19, 3, 23),    make_problem(RB_CELL_GRU, 256, 256, 1, 40),
+        make_problem(RB_CELL_VANILLA, 100, 50, 33, 3), make_problem(RB_CELL_GRU, 203, 450, 2, 35),
+        make_problem(RB_CELL_LSTM, 1, 1, 1, 5),        make_problem(RB_CELL_LSTM, 512, 512, 4, 9),
     };
     const int blocks[] = {400, 16};
     static const char *const isas[] = {"vnni", "avx2", "portable"};

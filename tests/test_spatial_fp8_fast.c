@@ -12,23 +12,12 @@
 
 #include "check_main.h"
 #include "parallel.h"
+#include "problem_make.h"
 #include "spatial_fp8.h"
 #include "spatial_fp8_kernel.h"
 #include "spatial_fp8_v1.h"
 #include "spatial_int8.h"
 #include "spatial_load_arch.h"
-
-static rb_problem shape(rb_cell cell, int h, int i, int b, int t)
-{
-    rb_problem p;
-    memset(&p, 0, sizeof p);
-    p.cell = cell;
-    p.hidden = h;
-    p.input = i;
-    p.batch = b;
-    p.timesteps = t;
-    return p;
-}
 
 /* The formats checked: both shipped ones, mis-scaled both ways, and one without mantissa bits. */
 static int formats(sp_fp8_fmt *out)
@@ -110,15 +99,15 @@ static void check_shape(rb_problem base, int b_lo, int b_hi)
     assert_kernels_checked(kernels_checked);
 }
 
-START_TEST(lstm_small) { check_shape(shape(RB_CELL_LSTM, 37, 19, 1, 23), 1, 5); }
+START_TEST(lstm_small) { check_shape(make_problem(RB_CELL_LSTM, 37, 19, 1, 23), 1, 5); }
 END_TEST
-START_TEST(gru_long_x) { check_shape(shape(RB_CELL_GRU, 70, 600, 1, 9), 1, 5); }
+START_TEST(gru_long_x) { check_shape(make_problem(RB_CELL_GRU, 70, 600, 1, 9), 1, 5); }
 END_TEST
-START_TEST(vanilla_long_sequence) { check_shape(shape(RB_CELL_VANILLA, 130, 50, 1, 40), 1, 5); }
+START_TEST(vanilla_long_sequence) { check_shape(make_problem(RB_CELL_VANILLA, 130, 50, 1, 40), 1, 5); }
 END_TEST
-START_TEST(lstm_threaded_steps) { check_shape(shape(RB_CELL_LSTM, 300, 40, 1, 4), 1, 3); }
+START_TEST(lstm_threaded_steps) { check_shape(make_problem(RB_CELL_LSTM, 300, 40, 1, 4), 1, 3); }
 END_TEST
-START_TEST(gru_tiny) { check_shape(shape(RB_CELL_GRU, 1, 1, 1, 5), 1, 2); }
+START_TEST(gru_tiny) { check_shape(make_problem(RB_CELL_GRU, 1, 1, 1, 5), 1, 2); }
 END_TEST
 
 /* Every value of both formats (subnormals m x 2^(emin - mbits), normals (1 + m / 2^mbits) x 2^e up to the maximum,
@@ -151,8 +140,8 @@ END_TEST
  * give the bits of 1 (problems large enough to be split), in both input modes and every cell. */
 START_TEST(int8_threads_bit_identical)
 {
-    const rb_problem shapes[] = {shape(RB_CELL_LSTM, 150, 300, 2, 6), shape(RB_CELL_GRU, 200, 300, 3, 5),
-                                 shape(RB_CELL_VANILLA, 400, 300, 1, 4)};
+    const rb_problem shapes[] = {make_problem(RB_CELL_LSTM, 150, 300, 2, 6), make_problem(RB_CELL_GRU, 200, 300, 3, 5),
+                                 make_problem(RB_CELL_VANILLA, 400, 300, 1, 4)};
     sp_arch a;
     load_arch("sysml19", &a);
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
