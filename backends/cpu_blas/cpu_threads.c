@@ -20,6 +20,14 @@ int rb_cpu_threads_parse(const char *v, int *threads)
     return 0;
 }
 
+int rb_cpu_threads_check(const char *v, rb_status *why)
+{
+    int n;
+    if (rb_cpu_threads_parse(v, &n) != 0)
+        return rb_fail(why, "threads=%s: not 'auto' or an integer 1..%d", v, RB_THREADS_MAX);
+    return 0;
+}
+
 int rb_cpu_thread_budget(void)
 {
     int n = openblas_get_num_threads();

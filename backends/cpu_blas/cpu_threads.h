@@ -4,10 +4,15 @@
 #ifndef RB_CPU_THREADS_H
 #define RB_CPU_THREADS_H
 
+#include "backend.h"
+
 #define RB_THREADS_MAX 256
 
 /* "auto" -> 0, "N" (1..RB_THREADS_MAX) -> N; -1 for anything else. */
 int rb_cpu_threads_parse(const char *v, int *threads);
+
+/* The CPU backends' check of their `threads=` option value: 0, or -1 with the reason in *why. */
+int rb_cpu_threads_check(const char *v, rb_status *why);
 
 /* Threads this rank may use: the OpenBLAS thread count the harness set for the rank (OPENBLAS_NUM_THREADS, or the
  * node's cores / ranks on the node), capped at the CPUs this process may run on; at least 1. */

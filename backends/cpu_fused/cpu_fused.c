@@ -70,11 +70,9 @@ static rb_fused_precision opt_precision(const rb_options *opt)
 
 static int fused_check_options(const rb_options *opt, rb_status *why)
 {
-    int n;
-    const char *v = rb_opt_get(opt, "threads");
-    if (rb_cpu_threads_parse(v, &n) != 0)
-        return rb_fail(why, "threads=%s: not 'auto' or an integer 1..%d", v, RB_THREADS_MAX);
-    v = rb_opt_get(opt, "isa");
+    if (rb_cpu_threads_check(rb_opt_get(opt, "threads"), why) != 0)
+        return -1;
+    const char *v = rb_opt_get(opt, "isa");
     rb_isa isa;
     if (v && strcmp(v, "auto") != 0 && (rb_isa_parse(v, &isa) != 0 || !rb_isa_supported(isa)))
         return rb_fail(why, "isa=%s: this CPU cannot run it", v);
