@@ -30,6 +30,18 @@ static inline __attribute__((always_inline)) float scale2(float v, int e)
     return v * p;
 }
 
+/* The rows r .. r + nr - 1 (nr <= 4) of m for a four-row kernel: their int8 blocks and block exponents; the missing
+ * ones repeat row r, so that the kernel can read four rows and store only nr results. */
+static inline __attribute__((always_inline)) void four_rows(const bw_bfp_matrix *m, int r, int nr,
+                                                             const int8_t *rows[4], const int16_t *ew[4])
+{
+    for (int i = 0; i < 4; i++) {
+        int ri = r + (i < nr ? i : 0);
+        rows[i] = m->q + (size_t)ri * m->col_blocks * m->stride;
+        ew[i] = m->exp + (size_t)ri * m->col_blocks;
+    }
+}
+
 static int32_t idot_portable(const int8_t *a, const int8_t *b, int n)
 {
     int32_t s = 0;
@@ -84,11 +96,7 @@ __attribute__((target("avx2"))) static void rows_avx2(const bw_bfp_matrix *m, in
         int nr = r1 - r < 4 ? r1 - r : 4;
         const int8_t *rows[4];
         const int16_t *ew[4];
-        for (int i = 0; i < 4; i++) {
-            int ri = r + (i < nr ? i : 0);
-            rows[i] = m->q + (size_t)ri * cbn * st;
-            ew[i] = m->exp + (size_t)ri * cbn;
-        }
+        four_rows(m, r, nr, rows, ew);
         for (int v = 0; v < vecs->n; v++) {
             const int8_t *x = vecs->q + (size_t)v * cbn * st;
             const int16_t *ex = vecs->exp + (size_t)v * cbn;
@@ -124,11 +132,7 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) static void rows_vnni(con
         int nr = r1 - r < 4 ? r1 - r : 4;
         const int8_t *rows[4];
         const int16_t *ew[4];
-        for (int i = 0; i < 4; i++) {
-            int ri = r + (i < nr ? i : 0);
-            rows[i] = m->q + (size_t)ri * cbn * st;
-            ew[i] = m->exp + (size_t)ri * cbn;
-        }
+        four_rows(m, r, nr, rows, ew);
         for (int v = 0; v < vecs->n; v++) {
             const int8_t *x = vecs->q + (size_t)v * cbn * st;
             const int16_t *ex = vecs->exp + (size_t)v * cbn;
